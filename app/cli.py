@@ -1,0 +1,131 @@
+"""Headless commands over the same facade the window uses."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from app.core.assistant import Assistant
+from app.core.types import CancelToken, DoneEvent, SovaError, StatusEvent, TokenEvent
+
+SELFTEST_PROMPT = "What is the capital of France? Answer with one word."
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
+
+    def __init__(self, stream: TextIO = sys.stderr) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self._last = 0.0
+
+    def __call__(self, fraction: float | None, text: str) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.2 and fraction not in (None, 1.0):
+            return
+        self._last = now
+        if fraction is None:
+            line = text
+        else:
+            filled = int(30 * max(0.0, min(1.0, fraction)))
+            line = f"[{'#' * filled}{'.' * (30 - filled)}] {fraction * 100:5.1f}% {text}"
+        if self.tty:
+            self.stream.write("\r\x1b[K" + line[:200])
+            if fraction == 1.0:
+                self.stream.write("\n")
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+
+def _ask(assistant: Assistant, question: str, docs: bool, out: TextIO) -> int:
+    conv = assistant.new_conversation()
+    if docs:
+        assistant.set_documents(conv.id, ())
+    cancel = CancelToken()
+    bar = ProgressBar()
+    try:
+        assistant.load_model(bar, cancel)
+        error = None
+        for event in assistant.ask(conv.id, question, cancel):
+            if isinstance(event, TokenEvent):
+                out.write(event.text)
+                out.flush()
+            elif isinstance(event, StatusEvent):
+                print(event.text, file=sys.stderr)
+            elif isinstance(event, DoneEvent):
+                error = event.error
+                for c in event.message.citations:
+                    page = f", page {c.page}" if c.page else ""
+                    out.write(f"\n[{c.n}] {c.path}{page}")
+        out.write("\n")
+    except KeyboardInterrupt:
+        cancel.cancel()
+        print("\nInterrupted; the partial answer is saved.", file=sys.stderr)
+        return 130
+    if error:
+        print(f"sova: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _index(assistant: Assistant, paths: list[str]) -> int:
+    report = assistant.documents.add_paths([Path(p) for p in paths], ProgressBar(), CancelToken())
+    failed = 0
+    for f in report.files:
+        if f.error:
+            failed += 1
+            print(f"failed: {f.path}: {f.error}", file=sys.stderr)
+    print(f"{report.indexed} indexed, {report.unchanged} unchanged, {failed} failed", file=sys.stderr)
+    return 1 if failed and not (report.indexed or report.unchanged) else 0
+
+
+def _transcribe(assistant: Assistant, file: str, language: str | None) -> int:
+    if language:
+        assistant.settings.speech.language = language  # type: ignore[assignment]
+    for seg in assistant.speech.transcribe_file(Path(file), ProgressBar(), CancelToken()):
+        print(seg.text.strip(), flush=True)
+    return 0
+
+
+def _models(assistant: Assistant, args: argparse.Namespace) -> int:
+    if args.add:
+        info = assistant.add_model(Path(args.add), chat_format=args.chat_format)
+        print(f"added {info.id}: {info.name}")
+    if args.use:
+        assistant.set_active_model(args.use)
+    for m in assistant.models():
+        mark = "*" if m.id == assistant.settings.active_model else " "
+        print(f"{mark} {m.id:28} {m.name}  ({m.source}, {'ready' if m.available else 'not assembled'})")
+    return 0
+
+
+def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    """Run one headless command; returns the exit code. Errors print a readable line."""
+    assistant = Assistant()
+    try:
+        if getattr(args, "model", None):
+            assistant.settings.active_model = args.model
+        if args.command == "ask":
+            return _ask(assistant, args.question, args.docs, out)
+        if args.command == "selftest":
+            t0 = time.monotonic()
+            code = _ask(assistant, SELFTEST_PROMPT, False, out)
+            print(f"selftest {'ok' if code == 0 else 'FAILED'} in {time.monotonic() - t0:.1f}s", file=sys.stderr)
+            return code
+        if args.command == "index":
+            return _index(assistant, args.paths)
+        if args.command == "transcribe":
+            return _transcribe(assistant, args.file, args.language)
+        if args.command == "models":
+            return _models(assistant, args)
+        print(f"unknown command {args.command}", file=sys.stderr)
+        return 2
+    except SovaError as exc:
+        print(f"sova: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        assistant.close()

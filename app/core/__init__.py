@@ -1,0 +1,1 @@
+"""Sova's core: everything except the window. Never imports Qt."""

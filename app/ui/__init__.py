@@ -1,0 +1,1 @@
+"""Sova's window: the only package that imports Qt."""
