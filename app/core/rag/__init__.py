@@ -1,0 +1,1 @@
+"""Documents: loaders (files -> sections), OCR, chunking, embeddings, index, ingest."""
