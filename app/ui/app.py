@@ -1,0 +1,81 @@
+"""Start the window: QApplication, translations, main window shown first, model after.
+
+Only Qt, pydantic and sqlite are imported before the window shows. The model host
+(llama_cpp), torch, chromadb and the rest load later, in workers, when first needed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from app.resources import resource_path
+from app.ui import i18n
+
+_T0 = time.perf_counter()
+
+
+class _ShownProbe(QObject):
+    """Prints when the window is first painted (startup benchmark); may quit the app."""
+
+    def __init__(self, quit_after: bool) -> None:
+        super().__init__()
+        self._quit = quit_after
+        self._done = False
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if not self._done and event.type() == QEvent.Type.Paint:
+            self._done = True
+            print(f"SOVA_WINDOW_SHOWN {time.perf_counter() - _T0:.3f}", flush=True)
+            if self._quit:
+                QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with Sova's names, icon and style sheet."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("Sova")
+    app.setApplicationName("Sova")
+    app.setApplicationDisplayName("Sova")
+    app.setDesktopFileName("sova")
+    icon = resource_path("icons", "sova.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    style = resource_path("styles", "sova.qss")
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def run_gui(argv: list[str] | None = None) -> int:
+    """Open Sova's window; returns the exit code when it closes."""
+    app = create_application(argv)
+    from app.core.assistant import Assistant  # pydantic + sqlite only; models stay lazy
+    from app.ui.main_window import MainWindow
+
+    assistant = Assistant()
+    i18n.install(assistant.settings.language)
+    window = MainWindow(assistant)
+    probe = None
+    if os.environ.get("SOVA_REPORT_SHOWN"):
+        probe = _ShownProbe(quit_after=bool(os.environ.get("SOVA_QUIT_WHEN_SHOWN")))
+        window.installEventFilter(probe)
+    window.show()
+    if not os.environ.get("SOVA_NO_MODEL_LOAD"):
+        # After the first paint: the window is on screen before any model work starts.
+        QTimer.singleShot(50, window.start_model_load)
+    try:
+        return app.exec()
+    finally:
+        window.chat.cancel_all()
+        from app.ui import workers
+
+        workers.shutdown(5000)
+        assistant.close()

@@ -1,0 +1,465 @@
+"""The chat panel: the message view, the question box, and the answer being streamed.
+
+Every answer runs as a GeneratorWorker over the facade's event generator. Events carry
+the id of their request; events of a superseded request (regenerated or abandoned) are
+dropped. Tokens are coalesced by a 40 ms timer, so the view repaints at most ~25 times
+a second however fast the model is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.core.types import (
+    CancelToken,
+    ChatEvent,
+    Citation,
+    DoneEvent,
+    GenerationStats,
+    Message,
+    MessageStatus,
+    Role,
+    SourcesEvent,
+    StatusEvent,
+    TokenEvent,
+)
+from app.ui.chat_model import ChatModel
+from app.ui.chat_view import ChatView
+from app.ui.widgets import Banner, ChatInput
+from app.ui.workers import GeneratorWorker, start
+
+if TYPE_CHECKING:
+    from app.core.assistant import Assistant
+
+FLUSH_MS = 40  # token batching interval: 25 repaints a second at most
+
+
+@dataclass
+class _Request:
+    id: int
+    conversation_id: int
+    worker: GeneratorWorker
+    model_was_loaded: bool
+    text: str = ""
+    citations: tuple[Citation, ...] = ()
+    note: str = ""
+    done: bool = False
+    tokens: int = 0
+    events: list[str] = field(default_factory=list)
+
+
+class ChatPanel(QWidget):
+    """Shows one conversation and streams answers into it."""
+
+    sig_stats = Signal(object)  # GenerationStats of the last answer
+    sig_status = Signal(str)  # transient text for the status bar ("" clears)
+    sig_conversations_changed = Signal()  # a title or the order of conversations changed
+    sig_conversation_created = Signal(int)
+    sig_busy = Signal(bool)  # an answer started / ended
+    sig_citation = Signal(object, str)  # Citation clicked, the answer's text
+    sig_model_crashed = Signal()  # the model host died; the window restarts it
+    sig_answer_done = Signal(object)  # DoneEvent (tests and benchmarks wait for it)
+
+    def __init__(self, assistant: "Assistant", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.assistant = assistant
+        self.conversation_id: int | None = None
+        self._req: _Request | None = None
+        self._seq = 0
+        self._pending: list[str] = []
+        self._editing = False
+
+        self.model = ChatModel(self)
+        self.view = ChatView(self)
+        self.view.setModel(self.model)
+        self.view.sig_anchor.connect(self._on_anchor)
+
+        self.title = QLabel(self)
+        self.title.setObjectName("chatTitle")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.docs_toggle = QCheckBox(self)
+        self.docs_toggle.toggled.connect(self._on_docs_toggled)
+        self.banner = Banner(self)
+        self.edit_hint = QLabel(self)
+        self.edit_hint.setObjectName("editHint")
+        self.edit_hint.hide()
+        self.input = ChatInput(self)
+        self.input.sig_submit.connect(self.submit)
+        self.input.sig_cancel_edit.connect(self.cancel_edit)
+        self.send_button = QPushButton(self)
+        self.send_button.setObjectName("sendButton")
+        self.send_button.setDefault(False)
+        self.send_button.setAutoDefault(False)
+        self.send_button.clicked.connect(self._on_send_button)
+
+        # The voice button belongs to the voice feature; the window only places it.
+        from app.ui.voice import VoiceButton
+
+        self.voice = VoiceButton(assistant, self.input, self.submit, self)
+
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(12, 8, 12, 0)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.docs_toggle)
+        bottom = QHBoxLayout()
+        bottom.setContentsMargins(12, 4, 12, 10)
+        bottom.addWidget(self.input, 1)
+        bottom.addWidget(self.voice, 0, Qt.AlignmentFlag.AlignBottom)
+        bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        banner_box = QHBoxLayout()
+        banner_box.setContentsMargins(12, 0, 12, 0)
+        banner_box.addWidget(self.banner)
+        layout.addLayout(banner_box)
+        layout.addWidget(self.view, 1)
+        hint_box = QHBoxLayout()
+        hint_box.setContentsMargins(14, 0, 12, 0)
+        hint_box.addWidget(self.edit_hint)
+        layout.addLayout(hint_box)
+        layout.addLayout(bottom)
+        self._retranslate()
+        self._update_controls()
+
+    # ---- texts ---------------------------------------------------------------------
+
+    def _retranslate(self) -> None:
+        self.docs_toggle.setText(self.tr("Answer from documents"))
+        self.docs_toggle.setToolTip(self.tr("Answer this conversation from your indexed documents, with sources"))
+        self.edit_hint.setText(self.tr("Editing your last question: Enter resends it, Esc cancels."))
+        self._update_title()
+        self._update_controls()
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(e)
+
+    def _update_title(self) -> None:
+        conv = self.assistant.store.conversation(self.conversation_id) if self.conversation_id else None
+        self.title.setText(f"<b>{_escape(conv.title)}</b>" if conv else f"<b>{self.tr('New chat')}</b>")
+
+    # ---- state ---------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """An answer is being generated (in any conversation)."""
+        return self._req is not None
+
+    def _streaming_here(self) -> bool:
+        return self._req is not None and self._req.conversation_id == self.conversation_id
+
+    def _update_controls(self) -> None:
+        here = self._streaming_here()
+        if here:
+            self.send_button.setText(self.tr("Stop"))
+            self.send_button.setToolTip(self.tr("Stop the answer (the part already written is kept)"))
+            self.send_button.setEnabled(True)
+        else:
+            self.send_button.setText(self.tr("Send"))
+            self.send_button.setToolTip(
+                self.tr("Wait for the current answer or stop it first") if self.busy else self.tr("Send (Enter)")
+            )
+            self.send_button.setEnabled(not self.busy)
+        self.view.set_busy(self.busy)
+
+    # ---- conversations -----------------------------------------------------------
+
+    def show_conversation(self, conversation_id: int | None, focus_message_id: int | None = None) -> None:
+        """Display a conversation (None = a new, not yet created one)."""
+        self._flush()
+        self.cancel_edit()
+        self.conversation_id = conversation_id
+        messages = self.assistant.messages(conversation_id) if conversation_id is not None else []
+        self.model.set_messages(messages)
+        req = self._req
+        if req is not None and req.conversation_id == conversation_id:
+            # The answer is still streaming: show what arrived so far, keep streaming.
+            row = self.model.last_row(Role.ASSISTANT)
+            if row is None or row < (self.model.last_row(Role.USER) or 0):
+                row = self.model.append(Message(Role.ASSISTANT, "", model=self.assistant.active_model_name))
+            self.model.set_text(row, req.text)
+            self.model.set_citations(row, req.citations)
+            self.model.set_streaming(row, True)
+        conv = self.assistant.store.conversation(conversation_id) if conversation_id is not None else None
+        self.docs_toggle.blockSignals(True)
+        self.docs_toggle.setChecked(bool(conv and conv.collections is not None))
+        self.docs_toggle.blockSignals(False)
+        self._update_title()
+        self._update_controls()
+        if focus_message_id is not None:
+            for r in range(self.model.rowCount()):
+                if self.model.message(r).id == focus_message_id:
+                    self.view.scrollTo(self.model.index(r), self.view.ScrollHint.PositionAtTop)
+                    break
+        self.input.setFocus()
+
+    def _ensure_conversation(self) -> int:
+        if self.conversation_id is None:
+            conv = self.assistant.new_conversation()
+            self.conversation_id = conv.id
+            self.sig_conversation_created.emit(conv.id)
+        return self.conversation_id
+
+    def _on_docs_toggled(self, on: bool) -> None:
+        cid = self._ensure_conversation()
+        self.assistant.set_documents(cid, () if on else None)
+
+    # ---- actions -------------------------------------------------------------------
+
+    def submit(self) -> None:
+        """Send the input box's text (or resend the edited last question)."""
+        text = self.input.toPlainText().strip()
+        if not text:
+            return
+        if self._editing:
+            self.edit_last(text)
+            return
+        if self.busy:
+            return
+        self.send(text)
+
+    def send(self, text: str) -> None:
+        """Ask a question in the shown conversation."""
+        if self.busy or not text.strip():
+            return
+        cid = self._ensure_conversation()
+        self.input.clear()
+        self.banner.hide()
+        self.model.append(Message(Role.USER, text, conversation_id=cid))
+        self._start(cid, lambda cancel: self.assistant.ask(cid, text, cancel))
+
+    def stop(self) -> None:
+        """Stop the answer being generated; the partial answer is kept."""
+        if self._req is not None:
+            self._req.worker.cancel()
+            self.sig_status.emit(self.tr("Stopping…"))
+
+    def regenerate(self) -> None:
+        """Answer the last question again (supersedes an answer still streaming)."""
+        if self.conversation_id is None:
+            return
+        user_row = self.model.last_row(Role.USER)
+        if user_row is None:
+            return
+        self._supersede()
+        cid = self.conversation_id
+        self.model.truncate(user_row + 1)
+        self._start(cid, lambda cancel: self.assistant.regenerate(cid, cancel))
+
+    def start_edit(self) -> None:
+        """Put the last question into the input box for editing."""
+        row = self.model.last_row(Role.USER)
+        if row is None:
+            return
+        self._editing = True
+        self.input.setPlainText(self.model.text(row))
+        cursor = self.input.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        self.input.setTextCursor(cursor)
+        self.edit_hint.show()
+        self.input.setFocus()
+
+    def cancel_edit(self) -> None:
+        if self._editing:
+            self._editing = False
+            self.edit_hint.hide()
+            self.input.clear()
+
+    def edit_last(self, text: str) -> None:
+        """Replace the last question with ``text`` and answer it."""
+        if self.conversation_id is None:
+            return
+        row = self.model.last_row(Role.USER)
+        if row is None:
+            return
+        self._supersede()
+        self._editing = False
+        self.edit_hint.hide()
+        self.input.clear()
+        cid = self.conversation_id
+        self.model.set_text(row, text)
+        self.model.truncate(row + 1)
+        self._start(cid, lambda cancel: self.assistant.edit_last_user(cid, text, cancel))
+
+    def copy_row(self, row: int) -> None:
+        QGuiApplication.clipboard().setText(self.model.text(row))
+        self.sig_status.emit(self.tr("Copied"))
+
+    # ---- streaming -----------------------------------------------------------------
+
+    def _supersede(self) -> None:
+        """Abandon the running answer: it stops, and its late events are dropped."""
+        self._flush()
+        if self._req is not None:
+            self._req.worker.cancel()
+            self._req = None
+            row = self.model.streaming_row()
+            if row is not None:
+                self.model.set_streaming(row, False)
+
+    def _start(self, cid: int, make: Callable[[CancelToken], Iterator[ChatEvent]]) -> None:
+        self._seq += 1
+        rid = self._seq
+        llm = self.assistant.llm
+        worker = GeneratorWorker(make, stop_on_cancel=False)
+        self._req = _Request(rid, cid, worker, model_was_loaded=bool(llm is not None and llm.loaded))
+        self.model.append(Message(Role.ASSISTANT, "", conversation_id=cid, model=self.assistant.active_model_name),
+                          streaming=True)
+        worker.signals.sig_item.connect(lambda ev, rid=rid: self._on_event(rid, ev))
+        worker.signals.sig_error.connect(lambda exc, rid=rid: self._on_worker_error(rid, exc))
+        worker.signals.sig_finished.connect(lambda rid=rid: self._on_finished(rid))
+        self._update_controls()
+        self.sig_busy.emit(True)
+        start(worker)
+
+    def _shown(self, req: _Request) -> int | None:
+        """The row streaming this request, if its conversation is on screen."""
+        if req.conversation_id != self.conversation_id:
+            return None
+        return self.model.streaming_row()
+
+    def _on_event(self, rid: int, event: ChatEvent) -> None:
+        req = self._req
+        if req is None or req.id != rid:
+            return  # a superseded request: drop
+        if isinstance(event, TokenEvent):
+            req.text += event.text
+            req.tokens += 1
+            if self._shown(req) is not None:
+                self._pending.append(event.text)
+                if not self._flush_timer.isActive():
+                    self._flush_timer.start()
+            if req.tokens == 1:
+                self.sig_status.emit("")
+        elif isinstance(event, SourcesEvent):
+            req.citations = event.citations
+            row = self._shown(req)
+            if row is not None:
+                self.model.set_citations(row, event.citations)
+        elif isinstance(event, StatusEvent):
+            text = self._status_text(event.text)
+            req.note = text
+            self.sig_status.emit(text)
+            row = self._shown(req)
+            if row is not None and not req.text:
+                self.model.set_note(row, text)
+        elif isinstance(event, DoneEvent):
+            self._finish(req, event)
+
+    def _status_text(self, text: str) -> str:
+        # The core speaks English; its fixed statuses get the window's language.
+        if text.startswith("Loading"):
+            return self.tr("Loading the model…")
+        if text.startswith("Searching"):
+            return self.tr("Searching your documents…")
+        return text
+
+    def _flush(self) -> None:
+        self._flush_timer.stop()
+        if not self._pending:
+            return
+        text = "".join(self._pending)
+        self._pending.clear()
+        row = self.model.streaming_row()
+        if row is not None and self._req is not None and self._req.conversation_id == self.conversation_id:
+            self.model.append_text(row, text)
+
+    def _finish(self, req: _Request, event: DoneEvent) -> None:
+        self._flush()
+        req.done = True
+        self._req = None
+        row = self._shown(req)
+        if row is not None:
+            self.model.finish(row, event.message, event.error)
+        stats: GenerationStats | None = event.message.stats
+        if stats is not None:
+            self.sig_stats.emit(stats)
+        self.sig_status.emit("")
+        if event.error:
+            llm = self.assistant.llm
+            crashed = (req.model_was_loaded or req.tokens > 0) and (llm is None or not llm.loaded)
+            if crashed:
+                self.banner.show_message(
+                    self.tr("The model stopped; restarting it. Your conversation and the partial answer are saved."),
+                    "warning",
+                )
+                self.sig_model_crashed.emit()
+            else:
+                self.banner.show_message(self.tr("The answer failed: %1").replace("%1", event.error), "error")
+        elif event.message.status == MessageStatus.INTERRUPTED:
+            self.sig_status.emit(self.tr("Stopped; the partial answer is saved."))
+        self._update_controls()
+        self.sig_busy.emit(False)
+        self.sig_conversations_changed.emit()
+        self._update_title()
+        self.sig_answer_done.emit(event)
+
+    def _on_worker_error(self, rid: int, exc: object) -> None:
+        # The facade reports model problems in DoneEvent; this is anything else.
+        req = self._req
+        if req is None or req.id != rid:
+            return
+        message = Message(Role.ASSISTANT, req.text, conversation_id=req.conversation_id,
+                          status=MessageStatus.ERROR if not req.text else MessageStatus.INTERRUPTED)
+        self._finish(req, DoneEvent(message, str(exc) or type(exc).__name__))
+
+    def _on_finished(self, rid: int) -> None:
+        req = self._req
+        if req is not None and req.id == rid and not req.done:
+            # The generator ended without a DoneEvent (should not happen): unblock.
+            message = Message(Role.ASSISTANT, req.text, conversation_id=req.conversation_id,
+                              status=MessageStatus.INTERRUPTED)
+            self._finish(req, DoneEvent(message, None))
+
+    # ---- links in bubbles ------------------------------------------------------------
+
+    def _on_anchor(self, row: int, href: str) -> None:
+        if href == "sova:copy":
+            self.copy_row(row)
+        elif href == "sova:stop":
+            self.stop()
+        elif href == "sova:regenerate":
+            self.regenerate()
+        elif href == "sova:edit":
+            self.start_edit()
+        elif href.startswith("cite:"):
+            n = int(href.split(":", 1)[1])
+            message = self.model.message(row)
+            for c in message.citations:
+                if c.n == n:
+                    self.sig_citation.emit(c, self.model.text(row))
+                    break
+        elif href.startswith(("http://", "https://", "file:")):
+            QDesktopServices.openUrl(QUrl(href))
+
+    def _on_send_button(self) -> None:
+        if self._streaming_here():
+            self.stop()
+        else:
+            self.submit()
+
+    # ---- shutdown --------------------------------------------------------------------
+
+    def cancel_all(self) -> None:
+        if self._req is not None:
+            self._req.worker.cancel()
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+

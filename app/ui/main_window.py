@@ -1,0 +1,395 @@
+"""Sova's main window: conversations on the left, the chat in the middle, documents and
+sources on the right, model state in the status bar.
+
+Nothing here blocks: the model loads in a worker after the window is shown, answers
+stream through ChatPanel's workers, and errors show as banners and in the chat.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QSplitter, QToolBar, QWidget
+
+from app.core.types import Citation, GenerationStats
+from app.ui import workers
+from app.ui.chat import ChatPanel
+from app.ui.conversations import ConversationList
+from app.ui.source_panel import SourcePanel
+from app.ui.workers import FunctionWorker
+
+if TYPE_CHECKING:
+    from app.core.assistant import Assistant
+
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".epub"})
+AUDIO_SUFFIXES = frozenset({".wav", ".mp3", ".ogg", ".m4a", ".flac"})
+
+
+def route_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """Split dropped paths into (documents incl. folders, audio files, unsupported)."""
+    docs: list[Path] = []
+    audio: list[Path] = []
+    other: list[Path] = []
+    for p in paths:
+        suffix = p.suffix.lower()
+        if p.is_dir() or suffix in DOCUMENT_SUFFIXES:
+            docs.append(p)
+        elif suffix in AUDIO_SUFFIXES:
+            audio.append(p)
+        else:
+            other.append(p)
+    return docs, audio, other
+
+
+class MainWindow(QMainWindow):
+    sig_model_ready = Signal(str)  # model name
+    sig_model_failed = Signal(str)  # readable reason
+
+    def __init__(self, assistant: "Assistant", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.assistant = assistant
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self._loader: FunctionWorker | None = None
+        self._reload_after_answer = False
+        self._settings_after_answer = False
+        self._model_state = "idle"  # idle | loading | ready | failed
+        self._load_text = ""
+        self._stats: GenerationStats | None = None
+
+        # ---- centre: conversations | chat
+        self.conversations = ConversationList(assistant, self)
+        self.chat = ChatPanel(assistant, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.conversations)
+        self.splitter.addWidget(self.chat)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([240, 760])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        # ---- right: documents (another feature's panel) and sources
+        from app.ui.documents import DocumentsPanel
+
+        self.documents = DocumentsPanel(assistant, self)
+        self.documents_dock = QDockWidget(self)
+        self.documents_dock.setObjectName("documentsDock")
+        self.documents_dock.setWidget(self.documents)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.documents_dock)
+        self.documents_dock.hide()
+        self.source = SourcePanel(self)
+        self.source_dock = QDockWidget(self)
+        self.source_dock.setObjectName("sourceDock")
+        self.source_dock.setWidget(self.source)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.source_dock)
+        self.source_dock.hide()
+
+        # ---- toolbar
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setMovable(False)
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(self.toolbar)
+        self.new_action = QAction(self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.triggered.connect(self.new_conversation)
+        self.documents_action = self.documents_dock.toggleViewAction()
+        self.settings_action = QAction(self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.open_settings)
+        self.search_action = QAction(self)
+        self.search_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.search_action.triggered.connect(lambda: self.conversations.search_box.setFocus())
+        self.addAction(self.search_action)
+        self.toolbar.addAction(self.new_action)
+        self.toolbar.addAction(self.documents_action)
+        self.toolbar.addAction(self.settings_action)
+
+        # ---- status bar
+        self.model_label = QLabel(self)
+        self.model_label.setObjectName("modelLabel")
+        self.stats_label = QLabel(self)
+        self.stats_label.setObjectName("statsLabel")
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("loadProgress")
+        self.progress.setMaximumWidth(180)
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.stats_label)
+        self.statusBar().addPermanentWidget(self.model_label)
+
+        # ---- wiring
+        self.conversations.sig_selected.connect(self._on_conversation_selected)
+        self.conversations.sig_new.connect(self.new_conversation)
+        self.conversations.sig_deleted.connect(self._on_conversation_deleted)
+        self.conversations.sig_renamed.connect(lambda _: self.chat._update_title())
+        self.chat.sig_conversations_changed.connect(self.conversations.refresh)
+        self.chat.sig_conversation_created.connect(self._on_conversation_created)
+        self.chat.sig_stats.connect(self._on_stats)
+        self.chat.sig_status.connect(self._on_chat_status)
+        self.chat.sig_citation.connect(self.show_citation)
+        self.chat.sig_model_crashed.connect(self.start_model_load)
+        self.chat.sig_busy.connect(self._on_busy)
+
+        self.settings_dialog = None
+        self._retranslate()
+        self._restore_geometry()
+        first = self.conversations.ids()
+        self.open_conversation(first[0] if first else None)
+
+    # ---- texts -----------------------------------------------------------------------
+
+    def _retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Sova"))
+        self.new_action.setText(self.tr("New chat"))
+        self.documents_action.setText(self.tr("Documents"))
+        self.documents_action.setToolTip(self.tr("Show or hide your documents"))
+        self.documents_dock.setWindowTitle(self.tr("Documents"))
+        self.source_dock.setWindowTitle(self.tr("Source"))
+        self.settings_action.setText(self.tr("Settings"))
+        self.toolbar.setWindowTitle(self.tr("Toolbar"))
+        self._show_model_state()
+        self._show_stats()
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(e)
+
+    # ---- conversations ------------------------------------------------------------------
+
+    def open_conversation(self, conversation_id: int | None, focus_message_id: int | None = None) -> None:
+        self.chat.show_conversation(conversation_id, focus_message_id)
+        self.conversations.set_current(conversation_id)
+
+    def new_conversation(self) -> None:
+        """Show an empty chat; it is stored when the first question is sent."""
+        self.conversations.search_box.clear()
+        self.open_conversation(None)
+
+    def _on_conversation_selected(self, conversation_id: int, message_id: object) -> None:
+        self.open_conversation(conversation_id, message_id if isinstance(message_id, int) else None)
+
+    def _on_conversation_created(self, conversation_id: int) -> None:
+        self.conversations.current_id = conversation_id
+        self.conversations.refresh()
+
+    def _on_conversation_deleted(self, conversation_id: int) -> None:
+        if self.chat.conversation_id == conversation_id:
+            ids = self.conversations.ids()
+            self.open_conversation(ids[0] if ids else None)
+
+    # ---- model ---------------------------------------------------------------------------
+
+    def start_model_load(self) -> None:
+        """Load the active model in the background; progress shows in the status bar."""
+        if self._loader is not None:
+            return
+        if self.chat.busy:
+            self._reload_after_answer = True  # never pull the model from under an answer
+            return
+        self._model_state = "loading"
+        self._load_text = ""
+        self.progress.setValue(0)
+        self.progress.setRange(0, 0)  # busy until the first fraction arrives
+        self.progress.show()
+        self._show_model_state()
+        worker = FunctionWorker(self.assistant.load_model, job=True)
+        worker.signals.sig_progress.connect(self._on_load_progress)
+        worker.signals.sig_result.connect(self._on_model_ready)
+        worker.signals.sig_error.connect(self._on_model_error)
+        worker.signals.sig_finished.connect(self._on_load_finished)
+        self._loader = worker
+        workers.start(worker)
+
+    def _on_load_progress(self, fraction: object, text: str) -> None:
+        if isinstance(fraction, (int, float)):
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(round(1000 * float(fraction)))
+        self._load_text = text
+        self._show_model_state()
+
+    def _on_model_ready(self, _llm: object) -> None:
+        self._model_state = "ready"
+        self._show_model_state()
+        self.sig_model_ready.emit(self.assistant.active_model_name)
+
+    def _on_model_error(self, exc: BaseException) -> None:
+        self._model_state = "failed"
+        self._show_model_state()
+        reason = str(exc) or type(exc).__name__
+        self.chat.banner.show_message(self.tr("The model could not be loaded: %1").replace("%1", reason), "error")
+        self.sig_model_failed.emit(reason)
+
+    def _on_load_finished(self) -> None:
+        self._loader = None
+        self.progress.hide()
+        if self._model_state == "loading":  # cancelled
+            self._model_state = "idle"
+            self._show_model_state()
+        elif self._model_state == "ready" and self.chat.banner.kind == "warning":
+            self.chat.banner.show_message(self.tr("The model is running again."), "info", 4000)
+
+    def _show_model_state(self) -> None:
+        name = self._model_name()
+        if self._model_state == "loading":
+            text = self.tr("Loading %1…").replace("%1", name)
+            if self.progress.maximum() and self.progress.value():
+                text += f" {self.progress.value() // 10}%"
+        elif self._model_state == "failed":
+            text = self.tr("%1: not loaded").replace("%1", name)
+        else:
+            text = name
+        self.model_label.setText(text)
+        self.model_label.setToolTip(self._load_text)
+
+    def _model_name(self) -> str:
+        try:
+            return self.assistant.active_model_name
+        except Exception:
+            return self.assistant.settings.active_model
+
+    def _on_busy(self, busy: bool) -> None:
+        if busy:
+            return
+        if self._settings_after_answer:
+            self._settings_after_answer = False
+            self._reload_after_answer = False
+            self._on_generation_changed()
+        elif self._reload_after_answer:
+            self._reload_after_answer = False
+            self.start_model_load()
+
+    # ---- status ----------------------------------------------------------------------------
+
+    def _on_stats(self, stats: GenerationStats) -> None:
+        self._stats = stats
+        self._show_stats()
+
+    def _show_stats(self) -> None:
+        s = self._stats
+        if s is None:
+            self.stats_label.setText("")
+            return
+        n_ctx = s.n_ctx or self.assistant.settings.generation.n_ctx
+        self.stats_label.setText(
+            self.tr("%1 tok/s · context %2 / %3")
+            .replace("%1", f"{s.tokens_per_second:.1f}")
+            .replace("%2", str(s.context_used))
+            .replace("%3", str(n_ctx))
+        )
+        self.stats_label.setToolTip(
+            self.tr("%1 prompt tokens (%2 evaluated), %3 answer tokens")
+            .replace("%1", str(s.prompt_tokens))
+            .replace("%2", str(s.evaluated_prompt_tokens))
+            .replace("%3", str(s.completion_tokens))
+        )
+
+    def _on_chat_status(self, text: str) -> None:
+        if text:
+            self.statusBar().showMessage(text, 5000)
+        else:
+            self.statusBar().clearMessage()
+
+    # ---- sources -----------------------------------------------------------------------------
+
+    def show_citation(self, citation: Citation, answer: str = "") -> None:
+        self.source.show_citation(citation, answer)
+        self.source_dock.show()
+        self.source_dock.raise_()
+
+    # ---- settings ------------------------------------------------------------------------------
+
+    def open_settings(self) -> "object":
+        from app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.assistant, self)
+        dialog.sig_generation_changed.connect(self._on_generation_changed)
+        dialog.sig_active_model_changed.connect(lambda _: self.start_model_load())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.settings_dialog = dialog
+        dialog.finished.connect(lambda _: setattr(self, "settings_dialog", None))
+        dialog.open()  # window-modal, does not block the event loop
+        return dialog
+
+    def _on_generation_changed(self) -> None:
+        if self.chat.busy:
+            self._settings_after_answer = True  # never pull the model from under an answer
+            return
+        worker = FunctionWorker(self.assistant.apply_generation_settings)
+        worker.signals.sig_finished.connect(self.start_model_load)
+        worker.signals.sig_error.connect(self._on_model_error)
+        workers.start(worker)
+
+    # ---- drag and drop -------------------------------------------------------------------------
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        if e.mimeData().hasUrls() and any(u.isLocalFile() for u in e.mimeData().urls()):
+            e.acceptProposedAction()
+        else:
+            e.ignore()
+
+    def dragMoveEvent(self, e: QEvent) -> None:  # type: ignore[override]
+        e.acceptProposedAction()  # type: ignore[attr-defined]
+
+    def dropEvent(self, e: QDropEvent) -> None:
+        paths = [Path(u.toLocalFile()) for u in e.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            e.acceptProposedAction()
+            self.open_paths(paths)
+
+    def open_paths(self, paths: list[Path]) -> None:
+        """Documents and folders go to the documents panel, audio to voice input."""
+        docs, audio, other = route_paths(paths)
+        if docs:
+            self.documents_dock.show()
+            self.documents.add_paths(docs)
+        for path in audio:
+            self.chat.voice.transcribe_file(path)
+        if other:
+            names = ", ".join(p.name for p in other[:5])
+            self.chat.banner.show_message(
+                self.tr("Sova cannot open these files: %1. It reads PDF, text, Markdown, HTML, DOCX and EPUB "
+                        "documents, and WAV, MP3, OGG, M4A and FLAC audio.").replace("%1", names),
+                "warning", 10000,
+            )
+
+    # ---- geometry and shutdown -------------------------------------------------------------------
+
+    def _qsettings(self) -> QSettings:
+        # QSettings only for window geometry, kept with Sova's other config files.
+        return QSettings(str(self.assistant.paths.config / "window.ini"), QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        s = self._qsettings()
+        geometry = s.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 720)
+        state = s.value("state")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+        splitter = s.value("splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+
+    def save_geometry(self) -> None:
+        s = self._qsettings()
+        s.setValue("geometry", self.saveGeometry())
+        s.setValue("state", self.saveState())
+        s.setValue("splitter", self.splitter.saveState())
+        s.sync()
+
+    def closeEvent(self, e: QCloseEvent) -> None:
+        self.save_geometry()
+        self.chat.cancel_all()
+        if self._loader is not None:
+            self._loader.cancel()
+        workers.shutdown(5000)
+        super().closeEvent(e)

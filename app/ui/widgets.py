@@ -1,0 +1,108 @@
+"""Small widgets the window is built from: the input box and the message banner."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QWidget
+
+
+class ChatInput(QPlainTextEdit):
+    """The question box: Enter sends, Shift+Enter starts a new line; grows with its text."""
+
+    sig_submit = Signal()
+    sig_cancel_edit = Signal()  # Escape while editing the last question
+
+    MAX_LINES = 8
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatInput")
+        self.setTabChangesFocus(True)
+        self.document().contentsChanged.connect(self._fit)
+        self._retranslate()
+        self._fit()
+
+    def _retranslate(self) -> None:
+        self.setPlaceholderText(self.tr("Ask Sova… (Enter sends, Shift+Enter for a new line)"))
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(e)
+
+    def keyPressEvent(self, e: QKeyEvent) -> None:
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            mods = e.modifiers()
+            if mods & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier):
+                self.insertPlainText("\n")  # a new line, not a send
+                return
+            self.sig_submit.emit()  # Enter and Ctrl+Enter both send
+            return
+        if e.key() == Qt.Key.Key_Escape:
+            self.sig_cancel_edit.emit()
+            return
+        super().keyPressEvent(e)
+
+    def _fit(self) -> None:
+        # Height follows the text, between one and MAX_LINES lines.
+        line = self.fontMetrics().lineSpacing()
+        lines = max(1, min(self.MAX_LINES, int(self.document().size().height())))
+        margins = self.contentsMargins()
+        frame = 2 * round(self.document().documentMargin()) + margins.top() + margins.bottom()
+        self.setFixedHeight(lines * line + frame + 4)
+
+    def sizeHint(self) -> QSize:
+        return QSize(400, self.height())
+
+
+class Banner(QFrame):
+    """A non-blocking message strip above the chat (errors, model restarts)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.close_button = QToolButton(self)
+        self.close_button.setText("✕")
+        self.close_button.setAutoRaise(True)
+        self.close_button.clicked.connect(self.hide)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.hide)
+        self.kind = ""
+        self.hide()
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.close_button.setToolTip(self.tr("Dismiss"))
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(e)
+
+    def show_message(self, text: str, kind: str = "error", timeout_ms: int = 0) -> None:
+        """Show ``text``; kind is "error", "warning" or "info"; 0 = until dismissed."""
+        colors = {"error": ("#fdecea", "#8e1b1b"), "warning": ("#fff4e0", "#7a4b00"), "info": ("#e8f1fd", "#173f73")}
+        bg, fg = colors.get(kind, colors["info"])
+        self.setStyleSheet(f"#banner {{ background: {bg}; border: 1px solid {fg}40; border-radius: 6px; }}"
+                           f" #banner QLabel {{ color: {fg}; }}")
+        self.kind = kind
+        self.label.setText(text)
+        self.show()
+        if timeout_ms:
+            self._timer.start(timeout_ms)
+        else:
+            self._timer.stop()
+
+    @property
+    def text(self) -> str:
+        return self.label.text()
