@@ -674,14 +674,17 @@ def _pdf_sections(stream: DocumentStream, reader: Any, opts: _Options) -> Iterat
             has_images = True
 
         text = clean_text(dehyphenate(text))
-        readable = bool(text) and text_quality(text) >= 0.75
-        if text and not readable and opts.repair_mojibake:
+        quality = text_quality(text) if text else 0.0
+        if text and quality < 0.98 and opts.repair_mojibake:
+            # Cyrillic bytes shown as Latin-1 letters (fonts without ToUnicode): re-decode
+            # when that clearly reads better; OCR below is the fallback.
             fixed = repair_mojibake(text)
-            if fixed is not None:
+            if fixed is not None and text_quality(fixed) > quality + 0.02:
                 if not any("re-decoded" in w for w in stream.warnings):
                     stream.warnings.append(
                         f"page {page_no}: the text layer was garbled (wrong encoding); re-decoded as Cyrillic")
-                text, readable = fixed, True
+                text, quality = fixed, text_quality(fixed)
+        readable = bool(text) and quality >= 0.75
         # Unreadable text, or an image with (almost) no text on it: a scan to OCR.
         needs_ocr = (bool(text) and not readable) or (has_images and len(text) < 30)
         if needs_ocr:
