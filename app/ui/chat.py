@@ -149,7 +149,8 @@ class ChatPanel(QWidget):
 
     def _update_title(self) -> None:
         conv = self.assistant.store.conversation(self.conversation_id) if self.conversation_id else None
-        self.title.setText(f"<b>{_escape(conv.title)}</b>" if conv else f"<b>{self.tr('New chat')}</b>")
+        new_chat = self.tr("New chat")
+        self.title.setText(f"<b>{_escape(conv.title if conv else new_chat)}</b>")
 
     # ---- state ---------------------------------------------------------------------
 

@@ -188,9 +188,10 @@ class BubbleDelegate(QStyledItemDelegate):
         body.setDefaultFont(base_font)
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
         note = index.data(NoteRole) or ""
+        thinking = self.tr("Thinking…")
         if streaming and not text:
             body.setHtml(f"<i style='color:{pal.color(QPalette.ColorRole.PlaceholderText).name()}'>"
-                         f"{html.escape(note or self.tr('Thinking…'))}</i>")
+                         f"{html.escape(note or thinking)}</i>")
         else:
             render_markdown(body, text + (STREAM_CURSOR if streaming else ""), message.citations, pal)
         body.setTextWidth(text_w)
@@ -212,11 +213,13 @@ class BubbleDelegate(QStyledItemDelegate):
         notes: list[str] = []
         failed = message.status == MessageStatus.ERROR or (error is not None and not text)
         interrupted = not streaming and message.role == Role.ASSISTANT and message.status == MessageStatus.INTERRUPTED
+        failed_text = self.tr("The answer failed.")
+        interrupted_text = self.tr("Interrupted")
         if not streaming and failed:
-            notes.append(f"<span style='color:#c62828'>⚠ {html.escape(error or self.tr('The answer failed.'))}</span>")
+            notes.append(f"<span style='color:#c62828'>⚠ {html.escape(error or failed_text)}</span>")
         elif interrupted:
             reason = f": {html.escape(error)}" if error else ""
-            notes.append(f"<span style='color:#b26a00'>⏹ {html.escape(self.tr('Interrupted'))}{reason}</span>")
+            notes.append(f"<span style='color:#b26a00'>⏹ {html.escape(interrupted_text)}{reason}</span>")
         if not user and message.stats and not streaming and message.stats.completion_tokens:
             notes.append(
                 f"<span style='color:{pal.color(QPalette.ColorRole.PlaceholderText).name()}'>"

@@ -169,11 +169,14 @@ class ConversationList(QWidget):
             return
         cid = item.data(IdRole)
         if cid:
-            self.rename(cid, item.text())
+            # Deferred: refreshing deletes the item (and its editor) we are called from.
+            title = item.text()
+            QTimer.singleShot(0, lambda: self.rename(cid, title))
 
     def rename(self, conversation_id: int, title: str) -> None:
-        """Rename a conversation (empty titles are refused by the store)."""
-        self.assistant.rename_conversation(conversation_id, title.strip())
+        """Rename a conversation (an empty title keeps the stored one)."""
+        if title.strip():
+            self.assistant.rename_conversation(conversation_id, title.strip())
         self.refresh()
         self.sig_renamed.emit(conversation_id)
 

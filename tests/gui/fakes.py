@@ -16,6 +16,14 @@ from app.core.llm import ChatMessage, ModelCrashed, ModelError
 from app.core.models import ModelInfo
 from app.core.types import CancelToken, GenerationStats, ProgressCallback
 
+# Qt messages about this machine, not about Sova: no PipeWire/PulseAudio server in CI,
+# and the offscreen platform cannot resize native windows.
+QT_NOISE = (
+    r"pipewire",
+    r"PulseAudioService",
+    r"propagateSizeHints",
+)
+
 ANSWER = (
     "Here is a list:\n\n- one\n- two\n\n```python\nprint('hello')\n```\n\nDone."
 )

@@ -1,0 +1,394 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US" sourcelanguage="en">
+<context>
+    <name>Banner</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>Dismiss</translation>
+    </message>
+</context>
+<context>
+    <name>BubbleDelegate</name>
+    <message>
+        <source>You</source>
+        <translation>You</translation>
+    </message>
+    <message>
+        <source>Sova</source>
+        <translation>Sova</translation>
+    </message>
+    <message>
+        <source>Thinking…</source>
+        <translation>Thinking…</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Regenerate</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Edit</translation>
+    </message>
+    <message>
+        <source>The answer failed.</source>
+        <translation>The answer failed.</translation>
+    </message>
+    <message>
+        <source>Interrupted</source>
+        <translation>Interrupted</translation>
+    </message>
+    <message>
+        <source>%1 tok/s</source>
+        <translation>%1 tok/s</translation>
+    </message>
+</context>
+<context>
+    <name>ChatInput</name>
+    <message>
+        <source>Ask Sova… (Enter sends, Shift+Enter for a new line)</source>
+        <translation>Ask Sova… (Enter sends, Shift+Enter for a new line)</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPanel</name>
+    <message>
+        <source>Answer from documents</source>
+        <translation>Answer from documents</translation>
+    </message>
+    <message>
+        <source>Answer this conversation from your indexed documents, with sources</source>
+        <translation>Answer this conversation from your indexed documents, with sources</translation>
+    </message>
+    <message>
+        <source>Editing your last question: Enter resends it, Esc cancels.</source>
+        <translation>Editing your last question: Enter resends it, Esc cancels.</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>New chat</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Stop the answer (the part already written is kept)</source>
+        <translation>Stop the answer (the part already written is kept)</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Send</translation>
+    </message>
+    <message>
+        <source>Wait for the current answer or stop it first</source>
+        <translation>Wait for the current answer or stop it first</translation>
+    </message>
+    <message>
+        <source>Send (Enter)</source>
+        <translation>Send (Enter)</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Stopping…</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Copied</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>Loading the model…</translation>
+    </message>
+    <message>
+        <source>Searching your documents…</source>
+        <translation>Searching your documents…</translation>
+    </message>
+    <message>
+        <source>The model stopped; restarting it. Your conversation and the partial answer are saved.</source>
+        <translation>The model stopped; restarting it. Your conversation and the partial answer are saved.</translation>
+    </message>
+    <message>
+        <source>The answer failed: %1</source>
+        <translation>The answer failed: %1</translation>
+    </message>
+    <message>
+        <source>Stopped; the partial answer is saved.</source>
+        <translation>Stopped; the partial answer is saved.</translation>
+    </message>
+</context>
+<context>
+    <name>ChatView</name>
+    <message>
+        <source>Ask a question below. Sova answers with a local model; nothing leaves this computer.
+
+Turn on “Answer from documents” to get answers with sources from your files.</source>
+        <translation>Ask a question below. Sova answers with a local model; nothing leaves this computer.
+
+Turn on “Answer from documents” to get answers with sources from your files.</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>Regenerate</translation>
+    </message>
+    <message>
+        <source>Edit and resend</source>
+        <translation>Edit and resend</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationList</name>
+    <message>
+        <source>Search all chats</source>
+        <translation>Search all chats</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>New chat</translation>
+    </message>
+    <message>
+        <source>Start a new conversation (Ctrl+N)</source>
+        <translation>Start a new conversation (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>F2 renames, Delete deletes, right-click for more</source>
+        <translation>F2 renames, Delete deletes, right-click for more</translation>
+    </message>
+    <message>
+        <source>No chats match “%1”.</source>
+        <translation>No chats match “%1”.</translation>
+    </message>
+    <message>
+        <source>Delete conversation</source>
+        <translation>Delete conversation</translation>
+    </message>
+    <message>
+        <source>Delete “%1” and all its messages? This cannot be undone.</source>
+        <translation>Delete “%1” and all its messages? This cannot be undone.</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>Export conversation</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;JSON (*.json)</source>
+        <translation>Markdown (*.md);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>Rename</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Delete…</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsPanel</name>
+    <message>
+        <source>No documents yet.</source>
+        <translation>No documents yet.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Sova</source>
+        <translation>Sova</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>New chat</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <source>Show or hide your documents</source>
+        <translation>Show or hide your documents</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Toolbar</source>
+        <translation>Toolbar</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1</source>
+        <translation>The model could not be loaded: %1</translation>
+    </message>
+    <message>
+        <source>The model is running again.</source>
+        <translation>The model is running again.</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Loading %1…</translation>
+    </message>
+    <message>
+        <source>%1: not loaded</source>
+        <translation>%1: not loaded</translation>
+    </message>
+    <message>
+        <source>%1 tok/s · context %2 / %3</source>
+        <translation>%1 tok/s · context %2 / %3</translation>
+    </message>
+    <message>
+        <source>%1 prompt tokens (%2 evaluated), %3 answer tokens</source>
+        <translation>%1 prompt tokens (%2 evaluated), %3 answer tokens</translation>
+    </message>
+    <message>
+        <source>Sova cannot open these files: %1. It reads PDF, text, Markdown, HTML, DOCX and EPUB documents, and WAV, MP3, OGG, M4A and FLAC audio.</source>
+        <translation>Sova cannot open these files: %1. It reads PDF, text, Markdown, HTML, DOCX and EPUB documents, and WAV, MP3, OGG, M4A and FLAC audio.</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>General</translation>
+    </message>
+    <message>
+        <source>Generation</source>
+        <translation>Generation</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Models</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Language:</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>System default</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>Temperature:</translation>
+    </message>
+    <message>
+        <source>Top-p:</source>
+        <translation>Top-p:</translation>
+    </message>
+    <message>
+        <source>Maximum answer length (tokens):</source>
+        <translation>Maximum answer length (tokens):</translation>
+    </message>
+    <message>
+        <source>Context size (tokens):</source>
+        <translation>Context size (tokens):</translation>
+    </message>
+    <message>
+        <source>CPU threads (0 = automatic):</source>
+        <translation>CPU threads (0 = automatic):</translation>
+    </message>
+    <message>
+        <source>Add GGUF…</source>
+        <translation>Add GGUF…</translation>
+    </message>
+    <message>
+        <source>Add a chat model file (.gguf) from disk</source>
+        <translation>Add a chat model file (.gguf) from disk</translation>
+    </message>
+    <message>
+        <source>Make active</source>
+        <translation>Make active</translation>
+    </message>
+    <message>
+        <source>added from disk</source>
+        <translation>added from disk</translation>
+    </message>
+    <message>
+        <source>prepared on first use</source>
+        <translation>prepared on first use</translation>
+    </message>
+    <message>
+        <source>file missing</source>
+        <translation>file missing</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <source>Checking %1…</source>
+        <translation>Checking %1…</translation>
+    </message>
+    <message>
+        <source>Added “%1”. Select it and press “Make active” to use it.</source>
+        <translation>Added “%1”. Select it and press “Make active” to use it.</translation>
+    </message>
+    <message>
+        <source>Could not add the model: %1</source>
+        <translation>Could not add the model: %1</translation>
+    </message>
+    <message>
+        <source>Switching model…</source>
+        <translation>Switching model…</translation>
+    </message>
+    <message>
+        <source>Active model changed; it loads in the background.</source>
+        <translation>Active model changed; it loads in the background.</translation>
+    </message>
+    <message>
+        <source>Add a GGUF model</source>
+        <translation>Add a GGUF model</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf);;All files (*)</source>
+        <translation>GGUF models (*.gguf);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>SourcePanel</name>
+    <message>
+        <source>Open file</source>
+        <translation>Open file</translation>
+    </message>
+    <message>
+        <source>Click a source number like [1] in an answer to see the passage here.</source>
+        <translation>Click a source number like [1] in an answer to see the passage here.</translation>
+    </message>
+    <message>
+        <source>page %1</source>
+        <translation>page %1</translation>
+    </message>
+    <message>
+        <source>at %1</source>
+        <translation>at %1</translation>
+    </message>
+</context>
+</TS>
