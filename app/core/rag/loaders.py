@@ -743,7 +743,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
 
         guess = from_bytes(data[:200_000]).best()
         if guess is not None and guess.encoding not in candidates:
-            candidates.insert(0, guess.encoding)
+            candidates.append(guess.encoding)  # ties go to the common Russian code pages
     except Exception:  # optional helper; the Cyrillic heuristics below still work
         pass
     best: tuple[float, str, str] | None = None
