@@ -1,27 +1,653 @@
-"""Voice input (STUB by the lead; the voice feature replaces it).
+"""Voice input: hold the button (or Ctrl+Space) and speak; the words stream into the box.
 
 Contract used by the main window:
-    VoiceButton(assistant: Assistant, editor: QPlainTextEdit, send: Callable[[], None],
-                parent: QWidget | None = None) -> QWidget
-        a push-to-talk / toggle button with a level meter that streams the transcript
-        into `editor`, and calls `send()` on release when "send when I release" is on.
-    transcribe_files(paths) on the main window's drop of audio files is routed to
-        VoiceButton.transcribe_file(path: Path) -> None
+    VoiceButton(assistant, editor: QPlainTextEdit, send: Callable[[], None], parent=None)
+        a push-to-talk / toggle button with a level meter and a status line; the
+        transcript streams into `editor` at the cursor (typed text is kept), and
+        `send()` is called after release when "send when I release" is on.
+    VoiceButton.transcribe_file(path: Path) -> None
+        dropped audio files: transcript into `editor`, with a progress bar and cancel.
+
+Capture runs on QtMultimedia (QMediaDevices, QAudioSource): 16 kHz mono Int16 when the
+device offers it, otherwise the device's own format converted in numpy/PyAV. The source is
+opened on press, and on release a short tail is still read, so the first and the last
+word are kept. Transcription runs on a pool worker; the UI thread only paints.
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from PySide6.QtWidgets import QPlainTextEdit, QToolButton, QWidget
+import numpy as np
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QTextCursor
+from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices
+
+try:  # Qt 6.7 renamed the QAudio namespace to QtAudio; both exist, their enums differ
+    from PySide6.QtMultimedia import QtAudio as QAudio
+except ImportError:  # pragma: no cover - older PySide6
+    from PySide6.QtMultimedia import QAudio
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import audio
+from app.core.speech import NO_SPEECH, Segment
+from app.core.types import SovaError
+from app.ui.workers import FunctionWorker, GeneratorWorker, start
+
+if TYPE_CHECKING:
+    from app.core.assistant import Assistant
+
+# After release keep reading this long: audio still in the device/server buffers is the
+# end of the last word.
+TAIL_MS = 150
+METER_MS = 50  # the level meter and the timer repaint at 20 Hz
+_READ_MS = 20  # poll the source too: some backends signal readyRead only per period
+_MESSAGE_MS = 8000
+
+_SAMPLE_FORMATS = {
+    QAudioFormat.SampleFormat.UInt8: "u8",
+    QAudioFormat.SampleFormat.Int16: "s16",
+    QAudioFormat.SampleFormat.Int32: "s32",
+    QAudioFormat.SampleFormat.Float: "f32",
+}
 
 
-class VoiceButton(QToolButton):
-    def __init__(self, assistant: object, editor: QPlainTextEdit, send: Callable[[], None], parent: QWidget | None = None) -> None:
+def audio_inputs() -> list[QAudioDevice]:
+    """The microphones the system offers (a seam: tests replace it to simulate none)."""
+    return list(QMediaDevices.audioInputs())
+
+
+def device_id(device: QAudioDevice) -> str:
+    return bytes(device.id()).decode("utf-8", "replace")  # not .data(): see _drain
+
+
+def pick_device(wanted: str) -> QAudioDevice | None:
+    """The microphone chosen in settings, else the system default, else the first one."""
+    inputs = audio_inputs()
+    if not inputs:
+        return None
+    for d in inputs:
+        if wanted and device_id(d) == wanted:
+            return d
+    default = QMediaDevices.defaultAudioInput()
+    if not default.isNull() and any(device_id(d) == device_id(default) for d in inputs):
+        return default
+    return inputs[0]
+
+
+def capture_format(device: QAudioDevice) -> QAudioFormat:
+    """16 kHz mono Int16 if the device takes it (no conversion), else its preferred format."""
+    fmt = QAudioFormat()
+    fmt.setSampleRate(audio.SAMPLE_RATE)
+    fmt.setChannelCount(1)
+    fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+    if device.isFormatSupported(fmt):
+        return fmt
+    return device.preferredFormat()
+
+
+class Recorder(QObject):
+    """One microphone recording: raw bytes in, float32 16 kHz mono out.
+
+    sig_finished(samples, reason) is emitted exactly once per start(): reason is "" for a
+    normal stop, else a readable message (device lost, error, maximum length); the audio
+    captured until then is always delivered.
+    """
+
+    sig_finished = Signal(object, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setText("🎤")
-        self.setEnabled(False)
+        self._source: QAudioSource | None = None
+        self._io: Any = None
+        self._device: QAudioDevice | None = None
+        self._format = QAudioFormat()
+        self._chunks: list[bytes] = []
+        self._bytes = 0
+        self._level = -100.0
+        self._started_at = 0.0
+        self._stopping = False
+        self._poll = QTimer(self)
+        self._poll.setInterval(_READ_MS)
+        self._poll.timeout.connect(self._read)
+        self._limit = QTimer(self)
+        self._limit.setSingleShot(True)
+        self._limit.timeout.connect(self._on_limit)
+        self._tail = QTimer(self)
+        self._tail.setSingleShot(True)
+        self._tail.timeout.connect(lambda: self._finish(""))
+        self._max_seconds = 0
+        self._media = QMediaDevices(self)
+        self._media.audioInputsChanged.connect(self._on_inputs_changed)
+
+    @property
+    def recording(self) -> bool:
+        return self._source is not None
+
+    @property
+    def level_dbfs(self) -> float:
+        """Loudness of the latest buffer (for the meter)."""
+        return self._level
+
+    @property
+    def seconds(self) -> float:
+        """Audio captured so far."""
+        bpf = self._format.bytesPerFrame() or 2
+        return self._bytes / bpf / max(1, self._format.sampleRate())
+
+    @property
+    def device_name(self) -> str:
+        return self._device.description() if self._device is not None else ""
+
+    def start(self, device: QAudioDevice, max_seconds: int) -> None:
+        """Open the device and start capturing. Raises SovaError if it cannot be opened."""
+        if self._source is not None:
+            return
+        self._device = device
+        self._format = capture_format(device)
+        if _SAMPLE_FORMATS.get(self._format.sampleFormat()) is None:
+            raise SovaError(f"The microphone {device.description()} offers no usable sample format.")
+        self._chunks, self._bytes, self._level = [], 0, -100.0
+        self._stopping = False
+        source = QAudioSource(device, self._format, self)
+        # ~0.5 s of buffer: a busy UI thread must not make the device drop audio.
+        source.setBufferSize(max(4096, self._format.bytesForDuration(500_000)))
+        # State and errors are polled (see _read): PySide6 6.12 cannot deliver
+        # stateChanged's QAudio::State to a Python slot (TypeError, then a crash).
+        self._source = source
+        self._io = source.start()
+        if self._io is None or source.error() != QAudio.Error.NoError:
+            reason = self._error_text(source.error())
+            self._drop_source()
+            raise SovaError(reason)
+        self._io.readyRead.connect(self._read)
+        self._poll.start()
+        self._started_at = time.monotonic()
+        self._max_seconds = max_seconds
+        self._limit.start(max_seconds * 1000)
+
+    def stop(self, tail_ms: int = TAIL_MS) -> None:
+        """Stop after a short tail (the end of the last word is still in the buffers)."""
+        if self._source is None or self._stopping:
+            return
+        self._stopping = True
+        self._limit.stop()
+        self._tail.start(max(0, tail_ms))
+
+    def abort(self) -> None:
+        """Stop at once and throw the audio away (window closing)."""
+        self._tail.stop()
+        self._limit.stop()
+        self._drop_source()
+
+    # ---- internals -------------------------------------------------------------
+
+    def _read(self) -> None:
+        if self._io is None:
+            return
+        if self._source is not None and self._source.error() != QAudio.Error.NoError:
+            self._on_error()
+            return
+        data = self._drain()
+        if not data:
+            return
+        fmt = _SAMPLE_FORMATS[self._format.sampleFormat()]
+        tail = data[-self._format.bytesForDuration(50_000) or len(data):]
+        self._level = audio.rms_dbfs(audio.to_float32(tail, fmt, self._format.channelCount()).reshape(-1))
+
+    def _drain(self) -> bytes:
+        # bytes(QByteArray), never QByteArray.data(): in PySide6 6.12 .data() of an empty
+        # array returns None without a reference, and a poll loop then crashes Python.
+        if self._io is None or self._io.bytesAvailable() <= 0:
+            return b""
+        data = bytes(self._io.readAll())
+        if data:
+            self._chunks.append(data)
+            self._bytes += len(data)
+        return data
+
+    def _samples(self) -> np.ndarray:
+        raw = b"".join(self._chunks)
+        fmt = _SAMPLE_FORMATS[self._format.sampleFormat()]
+        frames = audio.to_float32(raw, fmt, self._format.channelCount())
+        return audio.to_16k_mono(frames, self._format.sampleRate())
+
+    def _finish(self, reason: str) -> None:
+        if self._source is None:
+            return
+        self._drain()  # everything the device delivered up to now
+        samples = self._samples()
+        self._drop_source()
+        self.sig_finished.emit(samples, reason)
+
+    def _drop_source(self) -> None:
+        self._poll.stop()
+        source, self._source = self._source, None
+        self._io = None
+        self._level = -100.0
+        if source is not None:
+            source.stop()
+            source.deleteLater()
+
+    def _on_limit(self) -> None:
+        self._finish(f"Stopped at the maximum length of {self._max_seconds} s; transcribing what was recorded.")
+
+    def _on_error(self) -> None:
+        source = self._source
+        if source is None:
+            return
+        reason = self._error_text(source.error()) + " Transcribing what was recorded."
+        self._io = None  # the device is gone: do not read it again
+        self._finish(reason)
+
+    def _error_text(self, error: object) -> str:
+        name = self.device_name or "the microphone"
+        if error == QAudio.Error.OpenError:
+            return f"Sova cannot open {name}: access was denied or the device is busy."
+        if error == QAudio.Error.IOError:
+            return f"{name} stopped delivering audio (was it unplugged?)."
+        if error == QAudio.Error.FatalError:
+            return f"{name} failed and cannot be used right now."
+        return f"{name} reported an error ({error.name})."
+
+    def _on_inputs_changed(self) -> None:
+        if self._source is None or self._device is None:
+            return
+        wanted = device_id(self._device)
+        if not any(device_id(d) == wanted for d in audio_inputs()):
+            self._finish(f"{self.device_name} was disconnected; transcribing what was recorded.")
+
+
+class LevelMeter(QWidget):
+    """A slim vertical bar: input loudness from -60 dBFS (empty) to 0 dBFS (full)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("voiceLevel")
+        self._fraction = 0.0
+        self.setFixedWidth(8)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+
+    @property
+    def fraction(self) -> float:
+        return self._fraction
+
+    def set_level(self, dbfs: float) -> None:
+        fraction = min(1.0, max(0.0, (dbfs + 60.0) / 60.0))
+        if abs(fraction - self._fraction) > 0.005:
+            self._fraction = fraction
+            self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(8, 32)
+
+    def paintEvent(self, _e: QEvent) -> None:  # type: ignore[override]
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(self.palette().mid().color().lighter(130))
+        p.drawRoundedRect(r, 3, 3)
+        if self._fraction > 0:
+            h = r.height() * self._fraction
+            color = QColor("#2e9d4f") if self._fraction < 0.85 else QColor("#d9822b")
+            p.setBrush(color)
+            p.drawRoundedRect(QRectF(r.left(), r.bottom() - h, r.width(), h), 3, 3)
+        p.end()
+
+
+@dataclass
+class _Job:
+    """One transcription: where its text goes and what started it."""
+
+    kind: str  # "mic" or "file"
+    cursor: QTextCursor
+    worker: Any = None
+    name: str = ""
+    texts: list[str] = field(default_factory=list)
+    reason: str = ""  # a message from the recorder to show when done
+    released_at: float = 0.0
+    failed: bool = False
+
+
+class VoiceButton(QWidget):
+    """Microphone button + level meter + status line; see the module docstring."""
+
+    sig_state = Signal(str)  # "idle", "recording", "transcribing"
+    sig_segment = Signal(object)  # each Segment as it is inserted
+    sig_done = Signal(str)  # a transcription finished: its text ("" when nothing was heard)
+    sig_message = Signal(str)  # the status line's text (errors and hints)
+
+    def __init__(self, assistant: "Assistant", editor: QPlainTextEdit, send: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("voiceInput")
+        self.assistant = assistant
+        self.editor = editor
+        self.send = send
+        self.recorder = Recorder(self)
+        self.recorder.sig_finished.connect(self._on_recorded)
+        self._jobs: list[_Job] = []
+        self._file_queue: list[Path] = []
+        self._shortcut_held = False
+        self._press_cursor: QTextCursor | None = None
+        self._prewarm: Any = None
+        self._released_at = 0.0
+        self.last_recording: np.ndarray | None = None  # tests check nothing was dropped
+
+        self.button = QToolButton(self)
+        self.button.setObjectName("voiceButton")
+        self.button.setText("🎤")
+        self.button.setAutoRaise(False)
+        self.button.setMinimumSize(QSize(40, 32))
+        self.button.pressed.connect(self._on_pressed)
+        self.button.released.connect(self._on_released)
+        self.meter = LevelMeter(self)
+        self.status = QLabel(self)
+        self.status.setObjectName("voiceStatus")
+        self.status.setMaximumWidth(260)
+        self.status.setWordWrap(True)
+        self.status.hide()
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("voiceProgress")
+        self.progress.setMaximumHeight(8)
+        self.progress.setMaximumWidth(260)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.cancel_button = QToolButton(self)
+        self.cancel_button.setText("✕")
+        self.cancel_button.setToolTip("Stop transcribing the file (the text so far is kept)")
+        self.cancel_button.clicked.connect(self.cancel_files)
+        self.cancel_button.hide()
+
+        info = QVBoxLayout()
+        info.setContentsMargins(0, 0, 0, 0)
+        info.setSpacing(2)
+        info.addWidget(self.status)
+        info.addWidget(self.progress)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
+        row.addLayout(info)
+        row.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.meter)
+        row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(METER_MS)
+        self._tick.timeout.connect(self._on_tick)
+        self._clear_message = QTimer(self)
+        self._clear_message.setSingleShot(True)
+        self._clear_message.timeout.connect(lambda: self.show_message(""))
+        self._media = QMediaDevices(self)
+        self._media.audioInputsChanged.connect(self.refresh_devices)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)  # Ctrl+Space anywhere in this window
+        self.refresh_devices()
+        self._set_state("idle")
+
+    # ---- public ------------------------------------------------------------------------
+
+    @property
+    def recording(self) -> bool:
+        return self.recorder.recording
+
+    @property
+    def busy(self) -> bool:
+        """A transcription is running."""
+        return bool(self._jobs)
+
+    def refresh_devices(self) -> None:
+        """Enable the button only when a microphone exists; the tooltip says why not."""
+        if audio_inputs():
+            self.button.setEnabled(True)
+            mode = self.assistant.settings.speech.mode
+            how = "Hold to talk (or hold Ctrl+Space)" if mode == "push" else "Click (or Ctrl+Space) to start and stop"
+            self.button.setToolTip(f"{how}. Drop an audio file on the window to transcribe it.")
+        else:
+            self.button.setEnabled(False)
+            self.button.setToolTip(
+                "No microphone found. Connect one (or allow access to it) to dictate; "
+                "you can still drop an audio file on the window to transcribe it."
+            )
+
+    def start_recording(self) -> None:
+        """Open the microphone and capture until stop_recording() (or a limit/error)."""
+        if self.recorder.recording:
+            return
+        settings = self.assistant.settings.speech
+        device = pick_device(settings.input_device)
+        if device is None:
+            self.refresh_devices()
+            self.show_message("No microphone found.", error=True)
+            return
+        cursor = QTextCursor(self.editor.textCursor())
+        if cursor.hasSelection():  # never overwrite what the user selected
+            cursor.setPosition(cursor.selectionEnd())
+        self._press_cursor = cursor
+        try:
+            self.recorder.start(device, settings.max_seconds)
+        except SovaError as exc:
+            self.show_message(str(exc), error=True)
+            return
+        self._prewarm_model()
+        self.show_message("")
+        self._set_state("recording")
+        self._tick.start()
+
+    def stop_recording(self) -> None:
+        """Stop (after a short tail) and transcribe what was captured."""
+        if self.recorder.recording:
+            self._released_at = time.monotonic()
+            self.recorder.stop()
 
     def transcribe_file(self, path: Path) -> None:
-        pass
+        """Transcribe an audio file into the input box (files run one after another)."""
+        path = Path(path)
+        if any(j.kind == "file" for j in self._jobs):
+            self._file_queue.append(path)
+            self.show_message(f"Queued {path.name}")
+            return
+        cursor = QTextCursor(self.editor.textCursor())
+        cursor.movePosition(QTextCursor.MoveOperation.End)  # a transcript goes after typed text
+        job = _Job("file", cursor, name=path.name)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.show_message(f"Transcribing {path.name}…")
+        self._run(job, lambda progress, cancel: self.assistant.speech.transcribe_file(path, progress, cancel))
+
+    def transcribe_samples(self, samples: np.ndarray, reason: str = "") -> None:
+        """Transcribe float32 16 kHz mono samples into the box at the recording's cursor."""
+        cursor = self._press_cursor or QTextCursor(self.editor.textCursor())
+        self._press_cursor = None
+        job = _Job("mic", cursor, reason=reason, released_at=self._released_at)
+        self.show_message(reason or "Transcribing…", error=bool(reason))
+        self._run(job, lambda progress, cancel: self.assistant.speech.transcribe_pcm(samples, progress, cancel))
+
+    def cancel_files(self) -> None:
+        """Stop the running file transcription and drop the queue; inserted text stays."""
+        self._file_queue.clear()
+        for job in self._jobs:
+            if job.kind == "file" and job.worker is not None:
+                job.worker.cancel()
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
+        self.status.setStyleSheet("color: #b3261e;" if error else "")
+        self.status.setToolTip(text)
+        self.sig_message.emit(text)
+        if text and not self.recorder.recording:
+            self._clear_message.start(_MESSAGE_MS)
+
+    # ---- button and shortcut -----------------------------------------------------------
+
+    def _on_pressed(self) -> None:
+        if self.assistant.settings.speech.mode == "push":
+            self.start_recording()
+
+    def _on_released(self) -> None:
+        if self.assistant.settings.speech.mode == "push":
+            self.stop_recording()
+        elif self.recorder.recording:
+            self.stop_recording()
+        else:
+            self.start_recording()
+
+    def eventFilter(self, obj: QObject, e: QEvent) -> bool:
+        t = e.type()
+        if t not in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease) or not isinstance(obj, QWidget):
+            return False
+        if obj.window() is not self.window() or not self.button.isEnabled():
+            return False
+        key = e  # type: QKeyEvent  # type: ignore[assignment]
+        assert isinstance(key, QKeyEvent)
+        if key.key() != Qt.Key.Key_Space:
+            return False
+        if t == QEvent.Type.KeyPress and key.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            if not key.isAutoRepeat():
+                self._shortcut_held = True
+                if self.assistant.settings.speech.mode == "push":
+                    self.start_recording()
+                elif self.recorder.recording:
+                    self.stop_recording()
+                else:
+                    self.start_recording()
+            return True  # no space typed into the box
+        if t == QEvent.Type.KeyRelease and self._shortcut_held:
+            if key.isAutoRepeat():
+                return True
+            self._shortcut_held = False
+            if self.assistant.settings.speech.mode == "push":
+                self.stop_recording()
+            return True
+        return False
+
+    # ---- recording -> transcription ----------------------------------------------------
+
+    def _prewarm_model(self) -> None:
+        # Load the model while the user speaks, so release -> text costs only decoding.
+        if self._prewarm is not None:
+            return
+        worker = FunctionWorker(self.assistant.speech.prepare)
+        worker.signals.sig_finished.connect(lambda: setattr(self, "_prewarm", None))
+        worker.signals.sig_error.connect(lambda exc: self.show_message(str(exc), error=True))
+        self._prewarm = start(worker)
+
+    def _on_recorded(self, samples: np.ndarray, reason: str) -> None:
+        self._tick.stop()
+        self.meter.set_level(-100.0)
+        self.last_recording = samples
+        self._set_state("transcribing" if self._jobs else "idle")
+        self.transcribe_samples(samples, reason)
+
+    def _on_tick(self) -> None:
+        self.meter.set_level(self.recorder.level_dbfs)
+        if self.recorder.recording:
+            secs = int(self.recorder.seconds)
+            limit = self.assistant.settings.speech.max_seconds
+            hint = "release to stop" if self.assistant.settings.speech.mode == "push" else "click to stop"
+            self.status.setText(f"Listening… {secs // 60}:{secs % 60:02d} / {limit // 60}:{limit % 60:02d} — {hint}")
+            self.status.setStyleSheet("")
+            self.status.show()
+
+    def _run(self, job: _Job, make: Callable[[Any, Any], Any]) -> None:
+        worker = GeneratorWorker(lambda cancel: make(worker.progress, cancel))
+        job.worker = worker
+        worker.signals.sig_item.connect(lambda seg: self._on_segment(job, seg))
+        worker.signals.sig_progress.connect(lambda f, text: self._on_progress(job, f, text))
+        worker.signals.sig_error.connect(lambda exc: self._on_error(job, exc))
+        worker.signals.sig_cancelled.connect(lambda: self.show_message(f"Stopped transcribing {job.name}."))
+        worker.signals.sig_finished.connect(lambda: self._on_job_done(job))
+        self._jobs.append(job)
+        self._set_state("recording" if self.recorder.recording else "transcribing")
+        start(worker)
+
+    def _on_segment(self, job: _Job, seg: Segment) -> None:
+        cursor = job.cursor
+        doc_text = self.editor.document()
+        pos = cursor.position()
+        before = doc_text.characterAt(pos - 1) if pos > 0 else ""
+        text = seg.text.strip()
+        if before and not before.isspace():
+            text = " " + text
+        cursor.insertText(text)  # the cursor moves past it: the next segment follows
+        job.texts.append(seg.text.strip())
+        self.sig_segment.emit(seg)
+
+    def _on_progress(self, job: _Job, fraction: float | None, text: str) -> None:
+        if job.kind != "file":
+            return
+        if fraction is None:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(fraction * 1000))
+            if fraction < 1.0:
+                self.status.setText(f"{text} — {int(fraction * 100)}%")
+                self.status.show()
+
+    def _on_error(self, job: _Job, exc: BaseException) -> None:
+        text = str(exc) if isinstance(exc, SovaError) else f"Transcription failed: {exc}"
+        job.failed = True  # the error stays on screen (not replaced by "No speech detected")
+        self.show_message(text, error=True)
+
+    def _on_job_done(self, job: _Job) -> None:
+        if job in self._jobs:
+            self._jobs.remove(job)
+        text = " ".join(t for t in job.texts if t)
+        failed = job.failed
+        cancelled = job.worker is not None and job.worker.cancelled
+        if not failed and not cancelled:
+            # Add a space when the transcript ends right before typed text.
+            nxt = self.editor.document().characterAt(job.cursor.position())
+            if text and nxt and not nxt.isspace():
+                job.cursor.insertText(" ")
+            if not text:
+                where = f" in {job.name}" if job.kind == "file" else ""
+                self.show_message(f"{NO_SPEECH}{where}.", error=False)
+            elif job.reason:
+                self.show_message(job.reason, error=True)
+            else:
+                self.show_message("")
+        if job.kind == "file" and not any(j.kind == "file" for j in self._jobs):
+            self.progress.hide()
+            self.cancel_button.hide()
+        self._set_state("recording" if self.recorder.recording else ("transcribing" if self._jobs else "idle"))
+        if job.kind == "mic" and text and self.assistant.settings.speech.send_on_release:
+            self.send()
+        self.sig_done.emit(text)
+        if job.kind == "file" and self._file_queue:
+            self.transcribe_file(self._file_queue.pop(0))
+
+    def _set_state(self, state: str) -> None:
+        self.button.setProperty("recording", state == "recording")
+        self.button.setText("⏺" if self.recorder.recording else "🎤")
+        self.button.setStyleSheet(
+            "QToolButton#voiceButton { background: #d93025; color: white; border-radius: 6px; }"
+            if self.recorder.recording
+            else ""
+        )
+        self.meter.setVisible(True)
+        self.sig_state.emit(state)
+
+    def closeEvent(self, e: QEvent) -> None:  # type: ignore[override]
+        self.recorder.abort()
+        for job in self._jobs:
+            if job.worker is not None:
+                job.worker.cancel()
+        super().closeEvent(e)  # type: ignore[arg-type]
