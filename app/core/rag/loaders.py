@@ -283,7 +283,7 @@ def _read_head(path: Path, n: int = 8192) -> bytes:
 
 
 _MAGIC = (
-    (b"%PDF-", "a PDF file"), (b"PK\x03\x04", "a zip archive"), (b"\x7fELF", "a program (ELF binary)"),
+    (b"%PDF-", "a PDF file"), (b"PK\x03\x04", "a zip archive"), (b"\x7fELF", "an ELF program"),
     (b"MZ", "a Windows program"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF8", "a GIF image"), (b"\x1f\x8b", "a gzip archive"), (b"7z\xbc\xaf", "a 7-zip archive"),
     (b"Rar!", "a RAR archive"), (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file"),
