@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import itertools
 import json
 import os
 import threading
@@ -331,10 +332,12 @@ class SpeechService:
         cancel = cancel or CancelToken()
         path = Path(path)
         duration = audio.probe_duration(path) if path.is_file() and path.stat().st_size else None
+        windows = audio.iter_windows(path)
+        first = next(windows, None)  # a damaged file fails here, before the model loads
         progress(0.0 if duration else None, f"Loading the speech model for {path.name}")
         transcriber = self.prepare(cancel=cancel)
         found = False
-        for window in audio.iter_windows(path):
+        for window in itertools.chain([first] if first is not None else [], windows):
             cancel.raise_if_cancelled()
             total = duration or (window.offset + window.seconds)
             progress(min(1.0, window.offset / total), f"Transcribing {path.name}")
