@@ -53,6 +53,7 @@ class LLM(Protocol):
 # ---- the llama.cpp backend in a model host process ------------------------------------
 # (implementation below the protocol; the host side lives in app/core/host.py)
 
+import contextlib  # noqa: E402
 import importlib.metadata  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
@@ -215,7 +216,8 @@ class HostedLLM:
             options=self._backend_options,
         )
         proc = ctx.Process(target=host_main, args=(child, cancelled, params), name="sova-model-host", daemon=True)
-        proc.start()
+        with _spawn_without_main():
+            proc.start()
         child.close()  # so that the host's death shows up here as EOF
         self._proc, self._conn, self._cancelled = proc, parent, cancelled
         phase = "starting"
@@ -429,6 +431,35 @@ class HostedLLM:
                 self._proc.kill()
         except Exception:
             pass
+
+
+_SPAWN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _spawn_without_main() -> Iterator[None]:
+    """Start a spawn child without re-running the parent's main script in it.
+
+    multiprocessing re-imports ``__main__`` in a spawned child; for a script without a
+    ``__name__`` guard (or stdin) that reruns the caller. The host needs only
+    app.core.host, so the main-module entries are left out of the child's preparation.
+    """
+    import multiprocessing.spawn as spawn
+
+    original = spawn.get_preparation_data
+
+    def prep(name: str) -> dict[str, Any]:
+        data = original(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    with _SPAWN_LOCK:
+        spawn.get_preparation_data = prep
+        try:
+            yield
+        finally:
+            spawn.get_preparation_data = original
 
 
 class KVEstimate(NamedTuple):

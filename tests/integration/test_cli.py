@@ -1,0 +1,104 @@
+"""`python -m app ask` and `python -m app selftest` in a subprocess, with the real models.
+
+selftest uses the default model (Qwen2.5-Coder 1.5B, a product requirement); the other
+commands use the 0.5B to save time.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import gguf
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+SMALL = "qwen2.5-coder-0.5b"
+
+
+def run_app(args: list[str], home: Path, timeout: float = 600, **env: str) -> subprocess.CompletedProcess[str]:
+    e = dict(os.environ)
+    e.update(
+        SOVA_HOME=str(home),
+        SOVA_GENERATION__TEMPERATURE="0",
+        SOVA_GENERATION__N_THREADS="2",
+        SOVA_GENERATION__MAX_TOKENS="64",
+        PYTHONUNBUFFERED="1",
+    )
+    e.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args], cwd=ROOT, env=e, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def test_ask_streams_an_answer(sova_home: Path) -> None:
+    r = run_app(["ask", "--model", SMALL, "What is the capital of France? Answer with one word."], sova_home)
+    assert r.returncode == 0, r.stderr
+    assert "Paris" in r.stdout
+
+
+def test_ask_in_russian(sova_home: Path) -> None:
+    r = run_app(["ask", "--model", SMALL, 'Как будет по-русски слово "cat"? Ответь одним словом.'], sova_home)
+    assert r.returncode == 0, r.stderr
+    assert "кот" in r.stdout.lower()
+
+
+def test_selftest_with_the_default_model(sova_home: Path) -> None:
+    r = run_app(["selftest"], sova_home, SOVA_GENERATION__MAX_TOKENS="32")
+    assert r.returncode == 0, r.stderr
+    assert "Paris" in r.stdout
+    assert "selftest ok" in r.stderr
+    assert "Qwen2.5-Coder 1.5B" in r.stderr  # the default model was the one loaded
+
+
+def test_unknown_model_is_a_clear_error(sova_home: Path) -> None:
+    r = run_app(["ask", "--model", "no-such-model", "hi"], sova_home)
+    assert r.returncode == 1
+    assert "Unknown model 'no-such-model'" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def _tiny_gguf(path: Path, template: str | None) -> Path:
+    w = gguf.GGUFWriter(str(path), "llama")
+    w.add_name("tiny")
+    if template:
+        w.add_chat_template(template)
+    w.add_tensor("token_embd.weight", np.zeros((64, 64), dtype=np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return path
+
+
+def test_bad_model_files_get_clear_messages(sova_home: Path, tmp_path: Path) -> None:
+    truncated = _tiny_gguf(tmp_path / "cut.gguf", "{{ messages }}")
+    truncated.write_bytes(truncated.read_bytes()[:-1000])
+    r = run_app(["models", "--add", str(truncated)], sova_home)
+    assert r.returncode == 1 and "cut.gguf is truncated" in r.stderr and "Traceback" not in r.stderr
+
+    base = _tiny_gguf(tmp_path / "base.gguf", None)
+    r = run_app(["models", "--add", str(base)], sova_home)
+    assert r.returncode == 1 and "base.gguf has no chat template" in r.stderr
+
+    text = tmp_path / "notes.gguf"
+    text.write_text("just text")
+    r = run_app(["models", "--add", str(text)], sova_home)
+    assert r.returncode == 1 and "notes.gguf is not a GGUF" in r.stderr
+
+    r = run_app(["models", "--add", str(tmp_path / "missing.gguf")], sova_home)
+    assert r.returncode == 1 and "not found" in r.stderr and "missing.gguf" in r.stderr
+
+
+def test_model_file_deleted_after_adding(sova_home: Path, tmp_path: Path) -> None:
+    # A user model whose file disappeared: the ask fails with the file named, exit 1.
+    f = _tiny_gguf(tmp_path / "mine.gguf", "{{ messages }}")
+    r = run_app(["models", "--add", str(f)], sova_home)
+    assert r.returncode == 0, r.stderr
+    f.unlink()
+    r = run_app(["ask", "--model", "mine", "hello"], sova_home)
+    assert r.returncode == 1
+    assert "mine.gguf" in r.stderr and "not found" in r.stderr
+    assert "Traceback" not in r.stderr
