@@ -336,6 +336,11 @@ class ChatPanel(QWidget):
         req = self._req
         if req is None or req.id != rid:
             return  # a superseded request: drop
+        if not req.events:
+            req.events.append("started")
+            # The facade titles a new conversation after its first question.
+            self.sig_conversations_changed.emit()
+            self._update_title()
         if isinstance(event, TokenEvent):
             req.text += event.text
             req.tokens += 1

@@ -93,10 +93,36 @@ def markdown_html(text: str, citations: tuple[Citation, ...], palette: QPalette)
     return rendered
 
 
-def render_markdown(doc: QTextDocument, text: str, citations: tuple[Citation, ...], palette: QPalette) -> None:
-    """Fill ``doc`` with the message's Markdown (lists, code blocks, tables, links)."""
+_stable: dict[str, str] = {}  # finished paragraphs of streaming answers -> their HTML
+
+
+def _stable_split(text: str) -> int:
+    """Where the finished paragraphs of a streaming text end (outside code fences)."""
+    cut = text.rfind("\n\n")
+    while cut > 0 and text.count("```", 0, cut) % 2:
+        cut = text.rfind("\n\n", 0, cut)
+    return max(cut, 0)
+
+
+def render_markdown(doc: QTextDocument, text: str, citations: tuple[Citation, ...], palette: QPalette,
+                    streaming: bool = False) -> None:
+    """Fill ``doc`` with the message's Markdown (lists, code blocks, tables, links).
+
+    While streaming, finished paragraphs are rendered once and reused, so each batch
+    of tokens costs only the paragraph being written (the final render is whole).
+    """
     doc.setIndentWidth(20)
-    doc.setHtml(markdown_html(text, citations, palette))
+    cut = _stable_split(text) if streaming else 0
+    if cut:
+        head = text[:cut]
+        key = f"{palette.color(QPalette.ColorRole.Base).name()}{len(citations)}\0{head}"
+        html_head = _stable.get(key)
+        if html_head is None:
+            _stable.clear()  # one streaming answer at a time
+            html_head = _stable[key] = markdown_html(head, citations, palette)
+        doc.setHtml(html_head + markdown_html(text[cut:], citations, palette))
+    else:
+        doc.setHtml(markdown_html(text, citations, palette))
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -117,19 +143,18 @@ class _Layout:
     right: bool  # user bubbles sit on the right
     error: bool
     interrupted: bool
+    header_h: int = 0  # document heights, cached: QTextDocument.size() re-checks the layout
+    body_h: int = 0
 
     def bubble_rect(self, row_rect: QRect) -> QRect:
         x = row_rect.right() - OUTER_H - self.width if self.right else row_rect.left() + OUTER_H
         return QRect(x, row_rect.top() + OUTER_V, self.width, self.height)
 
     def body_origin(self, bubble: QRect) -> QPoint:
-        return QPoint(bubble.left() + PAD, bubble.top() + PAD + round(self.header.size().height()))
+        return QPoint(bubble.left() + PAD, bubble.top() + PAD + self.header_h)
 
     def footer_origin(self, bubble: QRect) -> QPoint:
-        return QPoint(
-            bubble.left() + PAD,
-            bubble.top() + PAD + round(self.header.size().height() + self.body.size().height()),
-        )
+        return QPoint(bubble.left() + PAD, bubble.top() + PAD + self.header_h + self.body_h)
 
 
 class BubbleDelegate(QStyledItemDelegate):
@@ -193,7 +218,7 @@ class BubbleDelegate(QStyledItemDelegate):
             body.setHtml(f"<i style='color:{pal.color(QPalette.ColorRole.PlaceholderText).name()}'>"
                          f"{html.escape(note or thinking)}</i>")
         else:
-            render_markdown(body, text + (STREAM_CURSOR if streaming else ""), message.citations, pal)
+            render_markdown(body, text + (STREAM_CURSOR if streaming else ""), message.citations, pal, streaming)
         body.setTextWidth(text_w)
 
         footer = QTextDocument()
@@ -229,15 +254,19 @@ class BubbleDelegate(QStyledItemDelegate):
         footer.setHtml(("<br>".join(notes) + "<br>" if notes else "") + " &nbsp;·&nbsp; ".join(links))
         footer.setTextWidth(text_w)
 
-        content_w = max(body.idealWidth(), header.idealWidth(), footer.idealWidth())
-        content_w = min(text_w, max(60, int(content_w) + 2))
+        if len(text) > 600 or "```" in text:
+            content_w = text_w  # long answers use the full width (idealWidth costs a layout)
+        else:
+            content_w = max(body.idealWidth(), header.idealWidth(), footer.idealWidth())
+            content_w = min(text_w, max(60, int(content_w) + 2))
         if user or content_w < text_w:
             body.setTextWidth(content_w)
             footer.setTextWidth(content_w)
         header.setTextWidth(content_w)
         spacing = 4
-        h = PAD + header.size().height() + body.size().height() + spacing + footer.size().height() + PAD
-        return _Layout(header, body, footer, content_w + 2 * PAD, round(h), user, failed, interrupted)
+        header_h, body_h = round(header.size().height()), round(body.size().height())
+        h = PAD + header_h + body_h + spacing + round(footer.size().height()) + PAD
+        return _Layout(header, body, footer, content_w + 2 * PAD, h, user, failed, interrupted, header_h, body_h)
 
     def _link(self, action: str, label: str) -> str:
         return f"<a href='sova:{action}'>{html.escape(label)}</a>"
@@ -265,6 +294,7 @@ class BubbleDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(QRectF(bubble).adjusted(0.5, 0.5, -0.5, -0.5), 10, 10)
         ctx = QAbstractTextDocumentLayout.PaintContext()
         ctx.palette = pal
+        exposed = painter.clipBoundingRect() if painter.hasClipping() else QRectF(option.rect)
         for doc, origin in (
             (lay.header, QPoint(bubble.left() + PAD, bubble.top() + PAD)),
             (lay.body, lay.body_origin(bubble)),
@@ -272,8 +302,11 @@ class BubbleDelegate(QStyledItemDelegate):
         ):
             painter.save()
             painter.translate(origin)
-            ctx.clip = QRectF(0, 0, doc.textWidth(), doc.size().height())
-            doc.documentLayout().draw(painter, ctx)
+            # Only the part on screen: a long streaming answer is mostly off-screen.
+            ctx.clip = QRectF(0, 0, doc.textWidth(), lay.height).intersected(
+                exposed.translated(-origin.x(), -origin.y()))
+            if not ctx.clip.isEmpty():
+                doc.documentLayout().draw(painter, ctx)
             painter.restore()
         painter.restore()
 
@@ -341,6 +374,7 @@ class ChatView(QListView):
         self.setFrameShape(QListView.Shape.NoFrame)
         self.verticalScrollBar().setSingleStep(24)
         self._follow = True  # keep the newest text in sight
+        self._heights: dict[int, int] = {}  # row -> last laid-out bubble height
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.verticalScrollBar().rangeChanged.connect(self._on_range)
 
@@ -353,6 +387,7 @@ class ChatView(QListView):
         model.dataChanged.connect(self._on_data_changed)
         model.modelReset.connect(self._on_reset)
         model.rowsInserted.connect(lambda *_: self._follow_if_needed())
+        model.rowsRemoved.connect(lambda *_: self._heights.clear())
 
     def set_busy(self, busy: bool) -> None:
         """While generating, Regenerate/Edit links are hidden."""
@@ -375,10 +410,18 @@ class ChatView(QListView):
             self.scrollToBottom()
 
     def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int] = []) -> None:
-        # Heights change as text streams in: relayout (coalesced by Qt) and repaint.
-        self.scheduleDelayedItemsLayout()
+        # Relayout (coalesced by Qt) only when a bubble's height changed; otherwise
+        # QListView repaints just the changed rows.
+        for row in range(top.row(), bottom.row() + 1):
+            index = self.model().index(row, 0)
+            height = self._delegate.layout_for(index).height
+            if self._heights.get(row) != height:
+                self._heights[row] = height
+                self.scheduleDelayedItemsLayout()
+                return
 
     def _on_reset(self) -> None:
+        self._heights.clear()
         self._delegate.clear()
         self._follow = True
         self.scrollToBottom()

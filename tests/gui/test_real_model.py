@@ -86,3 +86,47 @@ def test_real_model_stop_mid_answer(qtbot, real_window) -> None:  # type: ignore
     assert event.message.status == MessageStatus.INTERRUPTED
     assert event.message.content and w.chat.model.text(1) == event.message.content
     assert "Interrupted" in w.chat.view.delegate.layout_for(w.chat.model.index(1)).footer.toPlainText()
+
+
+def test_model_host_killed_mid_answer_restarts_and_keeps_partial(qtbot, real_window) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import signal
+
+    w = real_window
+    with qtbot.waitSignal(w.sig_model_ready, timeout=120_000):
+        w.start_model_load()
+    w.chat.send("Write a long numbered list of 40 fruits, one per line.")
+    qtbot.waitUntil(lambda: len(w.chat.model.text(1)) > 30, timeout=120_000)
+    pid = w.assistant.llm.host_pid
+    shown: list[str] = []
+    original = w.chat.banner.show_message
+    w.chat.banner.show_message = lambda text, *a, **k: (shown.append(text), original(text, *a, **k))
+    with qtbot.waitSignal(w.sig_model_ready, timeout=120_000):  # the window restarts the host
+        with qtbot.waitSignal(w.chat.sig_answer_done, timeout=30_000) as done:
+            os.kill(pid, signal.SIGKILL)
+    event = done.args[0]
+    assert event.error and event.message.status == MessageStatus.INTERRUPTED
+    assert shown and "The model stopped; restarting" in shown[0]
+    stored = w.assistant.messages(w.chat.conversation_id)
+    assert stored[-1].content and stored[-1].status == MessageStatus.INTERRUPTED
+    assert w.chat.model.text(1) == stored[-1].content
+    assert w.assistant.llm.host_pid != pid
+    # The next question works.
+    with qtbot.waitSignal(w.chat.sig_answer_done, timeout=120_000) as done:
+        w.chat.send("What is the capital of France? Answer in one full sentence.")
+    assert done.args[0].error is None and "paris" in w.chat.model.text(3).lower()
+
+
+def test_truncated_gguf_added_in_settings_shows_a_clear_error(qtbot, real_window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    w = real_window
+    source = w.assistant.registry.ensure("qwen2.5-coder-0.5b").path
+    broken = tmp_path / "broken.gguf"
+    with open(source, "rb") as f:
+        broken.write_bytes(f.read(4 * 1024 * 1024))
+    dialog = w.open_settings()
+    with qtbot.waitSignal(dialog.add_model_file(broken).signals.sig_finished, timeout=30_000):
+        pass
+    text = dialog.model_status.text()
+    assert "Could not add the model" in text and "broken.gguf" in text
+    assert "broken" not in " ".join(dialog.model_ids())
+    dialog.reject()
