@@ -203,6 +203,18 @@ def drive(wav: Path, fifo: Path, out: Path, typed: str = "Note: ", screenshot_di
             PulseUnplug.run()
             stop.set()
     writer.join()
+    if unplugged:  # the user still holds the button for a moment after the cable is pulled
+        result["detected_by_qt"] = wait(lambda: not voice.recording, 1.5)
+        if voice.recording:
+            # Qt 6.12 on PulseAudio 16 does not report the removed source (PulseAudio
+            # moves the stream to another source); deliver the device-list change the
+            # way QMediaDevices does on systems that report it.
+            import app.ui.voice as voice_mod
+
+            voice_mod.audio_inputs = lambda: []  # type: ignore[assignment]
+            voice.recorder._media.audioInputsChanged.emit()
+            wait(lambda: not voice.recording, 1.0)
+        result["stopped_before_release"] = not voice.recording
     QTest.mouseRelease(voice.button, Qt.MouseButton.LeftButton)
     released_at = time.monotonic()
     ok = wait(lambda: bool(done), 120)
