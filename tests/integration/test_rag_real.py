@@ -91,3 +91,43 @@ def test_cli_index_command(fetched: Path, tmp_path: Path) -> None:
     again = subprocess.run([sys.executable, "-m", "app", "index", str(docs)], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=300)
     assert "0 indexed, 1 unchanged" in again.stderr
+
+
+def test_bad_input_each_gets_a_status_and_nothing_is_lost(fetched: Path, tmp_path: Path) -> None:
+    """Real broken/encrypted/image-only PDFs with the real MiniLM embedder."""
+    import shutil
+
+    d = fetched / "docs"
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for src in [d / "pypdf" / "crazyones.pdf", d / "pypdf" / "crazyones-encrypted-256.pdf",
+                d / "ocrmypdf" / "invalid.pdf", d / "pikepdf" / "fuzz" / "378014596.pdf",
+                d / "ocrmypdf" / "linn.pdf"]:
+        shutil.copy(src, folder / src.name)
+    (folder / "zero.pdf").write_bytes(b"")
+    (folder / "program.pdf").write_bytes(Path(sys.executable).read_bytes()[:200_000])
+    (folder / "latin1.txt").write_bytes("Café crème brûlée, déjà vu à Paris. ".encode("latin-1") * 20)
+    lib = _library(tmp_path, "minilm")
+    first = lib.add_paths([d / "debian-faq" / "en" / "debian-faq.en.txt"])
+    assert first.indexed == 1
+    kept = lib.registry.chunk_count()
+    seen: list[tuple[str, str]] = []
+    lib.subscribe(lambda r: seen.append((Path(r.path).name, str(r.status))))
+    report = lib.add_paths([folder])
+    res = {f.path.name: f for f in report.files}
+    assert res["crazyones.pdf"].status == "indexed"
+    assert res["latin1.txt"].status == "indexed"
+    assert res["linn.pdf"].status == "indexed" and ("linn.pdf", "ocr") in seen
+    assert res["crazyones-encrypted-256.pdf"].status == "password"
+    for name in ("invalid.pdf", "zero.pdf", "program.pdf"):
+        assert res[name].status == "failed" and res[name].error, name
+    assert res["378014596.pdf"].status in ("failed", "indexed")
+    assert lib.registry.chunk_count() >= kept + 3  # nothing already indexed was lost
+    assert len(lib.registry.chunk_ids(str(d / "debian-faq" / "en" / "debian-faq.en.txt"))) > 0
+    enc = folder / "crazyones-encrypted-256.pdf"
+    assert lib.set_password(enc, "wrong").files[0].status == "password"
+    assert lib.set_password(enc, "password").indexed == 1
+    assert lib.retrieve("Here's to the crazy ones, the misfits", (), 3)
+    c = lib.registry.consistency()
+    assert c["chunks"] == c["fts"] and c["pending"] == 0 and c["indexed_count_mismatch"] == 0
+    lib.close()

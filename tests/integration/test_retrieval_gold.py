@@ -1,0 +1,53 @@
+"""Retrieval quality on the Debian FAQ gold with the REAL e5-small embedder.
+
+Asserts figures a little below those measured by tests/benchmarks/bench_retrieval.py,
+so the test fails if retrieval breaks (loader, chunker, embedder, fusion or threshold).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.benchmarks.bench_retrieval import evaluate
+
+# Measured (see the note in bench_retrieval.py output); asserted with a small margin.
+FLOOR = {
+    ("en", "en"): 0.66,
+    ("ru", "ru"): 0.54,
+    ("ru", "en"): 0.50,
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return evaluate("e5-small", home=tmp_path_factory.mktemp("gold"))
+
+
+@pytest.mark.parametrize("pair", list(FLOOR))
+def test_mrr_at_10(results: dict, pair: tuple[str, str]) -> None:
+    fused = results[(*pair, "gold", "fusion")]
+    assert fused.mrr10 >= FLOOR[pair], fused
+    # fusion is at least as good as the best single method
+    best = max(results[(*pair, "gold", m)].mrr10 for m in ("dense", "lexical"))
+    assert fused.mrr10 >= best - 0.01, (fused, best)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_fusion_beats_dense_on_exact_terms(results: dict, lang: str) -> None:
+    dense = results[(lang, lang, "exact", "dense")].mrr10
+    fused = results[(lang, lang, "exact", "fusion")].mrr10
+    assert fused >= dense + 0.08, (fused, dense)
+
+
+def test_threshold_keeps_real_questions_and_drops_off_topic(results: dict) -> None:
+    for pair in FLOOR:
+        kept, passed, n = results[("relevance", *pair)]
+        assert kept >= 0.95, (pair, kept)
+        assert passed <= n // 4, (pair, passed, n)
+
+
+def test_gold_material_is_in_the_repo() -> None:
+    here = Path(__file__).resolve().parents[1] / "data" / "eval"
+    assert (here / "gold_en.jsonl").exists() and (here / "gold_ru.jsonl").exists()
