@@ -132,7 +132,7 @@ def feed(fifo: Path, pcm: bytes, rate: int = 16000, stop: threading.Event | None
 
 
 def drive(wav: Path, fifo: Path, out: Path, typed: str = "Note: ", screenshot_dir: Path | None = None,
-          unplug_after: float | None = None) -> None:
+          unplug_after: float | None = None, main_window: bool = False) -> None:
     """Press the real VoiceButton, speak `wav` into the FIFO, release, wait for the text."""
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtTest import QTest
@@ -144,15 +144,22 @@ def drive(wav: Path, fifo: Path, out: Path, typed: str = "Note: ", screenshot_di
     app = QApplication.instance() or QApplication([])
     assistant = Assistant()
     assistant.settings.speech.language = os.environ.get("SOVA_TEST_LANGUAGE", "en")  # type: ignore[assignment]
-    window = QWidget()
-    window.setWindowTitle("Sova voice")
-    editor = QPlainTextEdit(window)
     sent: list[str] = []
-    voice = VoiceButton(assistant, editor, lambda: sent.append(editor.toPlainText()), window)
-    lay = QHBoxLayout(window)
-    lay.addWidget(editor, 1)
-    lay.addWidget(voice)
-    window.resize(720, 140)
+    if main_window:  # the real window (screenshots): its input box and voice button
+        from app.ui.main_window import MainWindow
+
+        window = MainWindow(assistant)
+        window.resize(1100, 720)
+        editor, voice = window.chat.input, window.chat.voice
+    else:
+        window = QWidget()
+        window.setWindowTitle("Sova voice")
+        editor = QPlainTextEdit(window)
+        voice = VoiceButton(assistant, editor, lambda: sent.append(editor.toPlainText()), window)
+        lay = QHBoxLayout(window)
+        lay.addWidget(editor, 1)
+        lay.addWidget(voice)
+        window.resize(720, 140)
     window.show()
     editor.setPlainText(typed)
     editor.moveCursor(editor.textCursor().MoveOperation.End)
@@ -222,6 +229,25 @@ def drive(wav: Path, fifo: Path, out: Path, typed: str = "Note: ", screenshot_di
     first_segment_at = segments[0][0] if segments else None
     if screenshot_dir is not None:
         window.grab().save(str(screenshot_dir / "voice-transcript.png"))
+        # A dropped file mid-way: progress bar, cancel button, streamed text.
+        import numpy as np
+
+        from app.core import audio as core_audio
+
+        long = np.concatenate([core_audio.decode_file(p) for p in sorted(wav.parent.glob("*.wav"))] * 3)
+        long_path = screenshot_dir / ".lecture.wav"
+        with wave.open(str(long_path), "wb") as w:
+            w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+            w.writeframes((long * 32767).astype("<i2").tobytes())
+        editor.setPlainText("Summarise this lecture:")
+        seen: list[object] = []
+        voice.sig_segment.connect(seen.append)
+        voice.transcribe_file(long_path)
+        wait(lambda: len(seen) >= 4, 120)
+        window.grab().save(str(screenshot_dir / "voice-file.png"))
+        voice.cancel_files()
+        wait(lambda: not voice.busy, 60)
+        long_path.unlink()
     rec = voice.last_recording
     result.update(
         finished=ok,
@@ -266,5 +292,6 @@ if __name__ == "__main__":
     ap.add_argument("--typed", default="Note: ")
     ap.add_argument("--screenshot-dir", type=Path)
     ap.add_argument("--unplug-after", type=float)
+    ap.add_argument("--main-window", action="store_true")
     a = ap.parse_args()
-    drive(a.wav, a.fifo, a.out, a.typed, a.screenshot_dir, a.unplug_after)
+    drive(a.wav, a.fifo, a.out, a.typed, a.screenshot_dir, a.unplug_after, a.main_window)

@@ -104,9 +104,13 @@ def test_russian_asterisk_prompts_wer(assistant: Assistant, fetched: Path) -> No
 def test_tiny_en_model_is_selectable(assistant: Assistant, fetched: Path) -> None:
     assistant.settings.speech.model = "whisper-tiny.en"
     try:
-        wav = fetched / LIBRIVOX / "sense_and_sensibility_01_austen_64kb-0880.wav"
-        hyp = normalise(text_of(list(assistant.speech.transcribe_file(wav, language="ru"))))  # forced to en
-        assert jiwer.wer("he was not an ill disposed young man", hyp) <= 0.125, hyp  # one word at most
+        refs, hyps = [], []
+        for wav, ref in librivox(fetched).items():
+            refs.append(normalise(ref))  # language "ru" is overridden: an .en model only does English
+            hyps.append(normalise(text_of(list(assistant.speech.transcribe_file(wav, language="ru")))))
+        wer = jiwer.wer(refs, hyps)
+        print(f"\nLibriVox English WER (whisper-tiny.en): {wer:.3f}")
+        assert wer <= 0.15, list(zip(refs, hyps))
     finally:
         assistant.settings.speech.model = "whisper-base"
 
@@ -140,7 +144,7 @@ def _encode(src: Path, dest: Path, codec: str, rate: int = 16000) -> Path:
 
 @pytest.mark.parametrize(
     "suffix,codec,rate",
-    [(".mp3", "libmp3lame", 22050), (".ogg", "libvorbis", 16000), (".flac", "flac", 16000), (".m4a", "aac", 16000)],
+    [(".mp3", "libmp3lame", 22050), (".ogg", "libopus", 48000), (".flac", "flac", 16000), (".m4a", "aac", 16000)],
 )
 def test_compressed_formats(assistant: Assistant, fetched: Path, tmp_path: Path, suffix: str, codec: str, rate: int) -> None:
     wav = fetched / LIBRIVOX / "sense_and_sensibility_01_austen_64kb-0870.wav"
