@@ -174,3 +174,34 @@ def test_remove_unknown_path_is_harmless(tmp_path: Path) -> None:
 
 def test_fake_embedder_is_isolated() -> None:
     assert FakeEmbedder().name == "fake"
+
+
+def test_assistant_answers_from_documents_or_says_nothing_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.core.assistant import Assistant
+    from app.core.types import DoneEvent, SourcesEvent
+    from tests.fakes.llm import FakeLLM, FakeRegistry, fake_factory
+
+    monkeypatch.setitem(library_mod.RELEVANCE_THRESHOLDS, "fake", (0.35, 0.3))
+    lib, _ = make_lib(tmp_path)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "volcano.txt").write_text("Etna is an active volcano on Sicily that erupts often.", encoding="utf-8")
+    lib.add_paths([tmp_path / "d"])
+    llm = FakeLLM(reply="Etna erupts often [1].")
+    lib.settings.active_model = "fake"
+    a = Assistant(lib.paths, lib.settings, llm_factory=fake_factory(llm), registry=FakeRegistry())  # type: ignore[arg-type]
+    a._documents = lib
+    conv = a.new_conversation()
+    a.set_documents(conv.id, ())
+    events = list(a.ask(conv.id, "Is Etna an active volcano?"))
+    sources = next(e for e in events if isinstance(e, SourcesEvent))
+    assert sources.citations and sources.citations[0].path.endswith("volcano.txt")
+    system = llm.calls[-1][0]["content"]
+    assert "[1]" in system and "Etna is an active volcano" in system
+    done = events[-1]
+    assert isinstance(done, DoneEvent) and done.message.citations == sources.citations
+    # Nothing relevant: the model is not even asked; the reply says so.
+    n_calls = len(llm.calls)
+    events = list(a.ask(conv.id, "Как приготовить борщ со сметаной?"))
+    assert len(llm.calls) == n_calls
+    assert "не нашлось" in events[-1].message.content
+    a.close()
