@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QTextCursor
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap, QTextCursor
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat, QAudioSource, QMediaDevices
 
 try:  # Qt 6.7 renamed the QAudio namespace to QtAudio; both exist, their enums differ
@@ -271,6 +271,26 @@ class Recorder(QObject):
             self._finish(f"{self.device_name} was disconnected; transcribing what was recorded.")
 
 
+def mic_icon(color: str) -> QIcon:
+    """A microphone drawn with QPainter (emoji fonts are missing on many Linux systems)."""
+    pix = QPixmap(64, 64)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor(color), 5)
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(color))
+    p.drawRoundedRect(QRectF(22, 4, 20, 34), 10, 10)  # the capsule
+    p.setPen(pen)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawArc(QRectF(13, 14, 38, 34), 180 * 16, 180 * 16)  # the holder
+    p.drawLine(32, 48, 32, 57)
+    p.drawLine(22, 58, 42, 58)
+    p.end()
+    return QIcon(pix)
+
+
 class LevelMeter(QWidget):
     """A slim vertical bar: input loudness from -60 dBFS (empty) to 0 dBFS (full)."""
 
@@ -349,8 +369,9 @@ class VoiceButton(QWidget):
 
         self.button = QToolButton(self)
         self.button.setObjectName("voiceButton")
-        self.button.setText("🎤")
+        self.button.setIconSize(QSize(22, 22))
         self.button.setAutoRaise(False)
+        self._icons = {"idle": mic_icon("#3c4043"), "recording": mic_icon("#ffffff")}
         self.button.setMinimumSize(QSize(40, 32))
         self.button.pressed.connect(self._on_pressed)
         self.button.released.connect(self._on_released)
@@ -561,12 +582,14 @@ class VoiceButton(QWidget):
             secs = int(self.recorder.seconds)
             limit = self.assistant.settings.speech.max_seconds
             hint = "release to stop" if self.assistant.settings.speech.mode == "push" else "click to stop"
-            self.status.setText(f"Listening… {secs // 60}:{secs % 60:02d} / {limit // 60}:{limit % 60:02d} — {hint}")
+            self.status.setText(f"Listening {secs // 60}:{secs % 60:02d} / {limit // 60}:{limit % 60:02d}\n{hint}")
             self.status.setStyleSheet("")
             self.status.show()
 
     def _run(self, job: _Job, make: Callable[[Any, Any], Any]) -> None:
-        worker = GeneratorWorker(lambda cancel: make(worker.progress, cancel))
+        # Progress once per segment is rare enough to send unthrottled (the worker's own
+        # throttle would drop the last update of a burst and leave the bar behind).
+        worker = GeneratorWorker(lambda cancel: make(worker.signals.sig_progress.emit, cancel))
         job.worker = worker
         worker.signals.sig_item.connect(lambda seg: self._on_segment(job, seg))
         worker.signals.sig_progress.connect(lambda f, text: self._on_progress(job, f, text))
@@ -636,13 +659,14 @@ class VoiceButton(QWidget):
 
     def _set_state(self, state: str) -> None:
         self.button.setProperty("recording", state == "recording")
-        self.button.setText("⏺" if self.recorder.recording else "🎤")
+        self.button.setIcon(self._icons["recording" if self.recorder.recording else "idle"])
+        self.button.setAccessibleName("Stop recording" if self.recorder.recording else "Record a question")
         self.button.setStyleSheet(
             "QToolButton#voiceButton { background: #d93025; color: white; border-radius: 6px; }"
             if self.recorder.recording
             else ""
         )
-        self.meter.setVisible(True)
+        self.meter.setVisible(self.recorder.recording)  # room for the status text otherwise
         self.sig_state.emit(state)
 
     def closeEvent(self, e: QEvent) -> None:  # type: ignore[override]
