@@ -501,7 +501,7 @@ class Ingestor:
     PARSE_BATCH = 32
     QUEUE_MESSAGES = 8
     # The embedder sorts this many waiting chunks by length before batching them.
-    EMBED_WINDOW = 64
+    EMBED_WINDOW = 128
 
     def __init__(
         self,
@@ -527,6 +527,12 @@ class Ingestor:
         self.ocr_languages = ocr_languages
         self.listener = listener
         self.gate = gate or PauseGate()
+        try:
+            import inspect
+
+            self._embed_progress = "progress" in inspect.signature(embedder.embed_documents).parameters
+        except (TypeError, ValueError):
+            self._embed_progress = False
 
     # -- status -------------------------------------------------------------------------
 
@@ -643,7 +649,22 @@ class Ingestor:
                 texts = [embedding_text(" / ".join(d.heading_path), d.text) for _, d in take]
                 self.gate.wait(cancel)
                 cancel.raise_if_cancelled()
-                vecs = self.embedder.embed_documents(texts)
+                if self._embed_progress:
+                    # Per-batch progress inside a window: a slow embedder (e5 on 2 cores
+                    # does ~6 chunks/s) would otherwise look stuck for half a minute.
+                    first = take[0][0]
+                    base = state[first]["embedded"]
+
+                    def on_batch(done: int, _p: str = first, _base: int = base) -> None:
+                        st_ = state[_p]
+                        k = min(_base + done, st_["parsed"])
+                        self._emit(_p, FileStatus.EMBEDDING, f"embedding {k}/{st_['parsed']}" + ("" if st_["ended"] else "+"),
+                                   k / max(st_["parsed"], 1), collection=st_["job"].collection)
+                        progress(overall(k / max(st_["parsed"], 1)), f"{Path(_p).name}: embedding {k}/{st_['parsed']}")
+
+                    vecs = self.embedder.embed_documents(texts, progress=on_batch)
+                else:
+                    vecs = self.embedder.embed_documents(texts)
                 cancel.raise_if_cancelled()
                 by_file: dict[str, list[tuple[Any, np.ndarray]]] = {}
                 for (p, d), v in zip(take, vecs):
@@ -719,8 +740,11 @@ class Ingestor:
                     if st["parsed"] == 0:
                         self._fail(p, msg.job, "no text found in this file", report, state)
                         done_files += 1
-                    elif q.empty() or len(waiting) >= self.EMBED_WINDOW:
-                        flush(True)
+                    else:
+                        if q.empty() or len(waiting) >= self.EMBED_WINDOW:
+                            flush(True)
+                        if p in state and state[p]["embedded"] >= state[p]["parsed"]:
+                            finish(p)  # its last chunks were embedded before "end" arrived
                 elif msg.kind == "error":
                     done_files += 1
                     self._fail(p, msg.job, msg.error, report, state)
