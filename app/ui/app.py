@@ -68,6 +68,7 @@ def run_gui(argv: list[str] | None = None) -> int:
         probe = _ShownProbe(quit_after=bool(os.environ.get("SOVA_QUIT_WHEN_SHOWN")))
         window.installEventFilter(probe)
     window.show()
+    QTimer.singleShot(0, window.chat.prepare_voice)
     if not os.environ.get("SOVA_NO_MODEL_LOAD"):
         # After the first paint: the window is on screen before any model work starts.
         QTimer.singleShot(50, window.start_model_load)

@@ -8,8 +8,9 @@ a second however fast the model is.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
@@ -31,7 +32,7 @@ from app.core.types import (
 from app.ui.chat_model import ChatModel
 from app.ui.chat_view import ChatView
 from app.ui.widgets import Banner, ChatInput
-from app.ui.workers import GeneratorWorker, start
+from app.ui.workers import FunctionWorker, GeneratorWorker, start
 
 if TYPE_CHECKING:
     from app.core.assistant import Assistant
@@ -97,10 +98,9 @@ class ChatPanel(QWidget):
         self.send_button.setAutoDefault(False)
         self.send_button.clicked.connect(self._on_send_button)
 
-        # The voice button belongs to the voice feature; the window only places it.
-        from app.ui.voice import VoiceButton
-
-        self.voice = VoiceButton(assistant, self.input, self.submit, self)
+        # The voice button belongs to the voice feature; the window only places it. It is
+        # created after the window shows (its module pulls in numpy and QtMultimedia).
+        self._voice: QWidget | None = None
 
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -114,8 +114,8 @@ class ChatPanel(QWidget):
         bottom = QHBoxLayout()
         bottom.setContentsMargins(12, 4, 12, 10)
         bottom.addWidget(self.input, 1)
-        bottom.addWidget(self.voice, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self._bottom = bottom
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -132,6 +132,26 @@ class ChatPanel(QWidget):
         layout.addLayout(bottom)
         self._retranslate()
         self._update_controls()
+
+    # ---- voice -----------------------------------------------------------------------
+
+    @property
+    def voice(self) -> Any:
+        """The voice feature's VoiceButton, next to the input box (created on first use)."""
+        if self._voice is None:
+            from app.ui.voice import VoiceButton
+
+            self._voice = VoiceButton(self.assistant, self.input, self.submit, self)
+            self._bottom.insertWidget(1, self._voice, 0, Qt.AlignmentFlag.AlignBottom)
+        return self._voice
+
+    def prepare_voice(self) -> None:
+        """Import the voice module off the UI thread, then place the button."""
+        if self._voice is not None:
+            return
+        worker = FunctionWorker(importlib.import_module, "app.ui.voice")
+        worker.signals.sig_finished.connect(lambda: self.voice)
+        start(worker)
 
     # ---- texts ---------------------------------------------------------------------
 
