@@ -379,6 +379,7 @@ class VoiceButton(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("voiceStatus")
         self.status.setMaximumWidth(260)
+        self.status.setMinimumWidth(190)  # two short lines at most: the chat row is low
         self.status.setWordWrap(True)
         self.status.hide()
         self.progress = QProgressBar(self)
@@ -621,7 +622,7 @@ class VoiceButton(QWidget):
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(fraction * 1000))
             if fraction < 1.0:
-                self.status.setText(f"{text} — {int(fraction * 100)}%")
+                self.status.setText(f"{job.name}: {int(fraction * 100)}%")
                 self.status.show()
 
     def _on_error(self, job: _Job, exc: BaseException) -> None:
