@@ -1,6 +1,6 @@
 """Real-time factor of Sova's file path (file -> text in the input box) vs bare faster-whisper.
 
-Both use the same audio (the five LibriVox clips joined, ~33 s, written as FLAC), the same
+Both use the same audio (the five LibriVox clips joined, 24.7 s, written as FLAC), the same
 model folder and the same settings (whisper-base, int8, 2 threads, greedy, VAD on,
 language auto). Both are warm (model loaded) and run alternately; the best of N runs
 counts, so background load on a shared machine hurts neither side more.
