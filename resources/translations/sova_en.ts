@@ -391,4 +391,63 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>at %1</translation>
     </message>
 </context>
+<context>
+    <name>VoiceSettingsPage</name>
+    <message>
+        <source>Microphone</source>
+        <translation>Microphone</translation>
+    </message>
+    <message>
+        <source>Talk button</source>
+        <translation>Talk button</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <source>Speech model</source>
+        <translation>Speech model</translation>
+    </message>
+    <message>
+        <source>Longest recording</source>
+        <translation>Longest recording</translation>
+    </message>
+    <message>
+        <source>Send the question when I release the button</source>
+        <translation>Send the question when I release the button</translation>
+    </message>
+    <message>
+        <source>Skip silence (voice activity detection)</source>
+        <translation>Skip silence (voice activity detection)</translation>
+    </message>
+    <message>
+        <source>Hold to talk</source>
+        <translation>Hold to talk</translation>
+    </message>
+    <message>
+        <source>Click to start, click to stop</source>
+        <translation>Click to start, click to stop</translation>
+    </message>
+    <message>
+        <source>Detect automatically</source>
+        <translation>Detect automatically</translation>
+    </message>
+    <message>
+        <source>Russian</source>
+        <translation>Russian</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>English</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>System default</translation>
+    </message>
+    <message>
+        <source>No microphone found. You can still drop audio files to transcribe them.</source>
+        <translation>No microphone found. You can still drop audio files to transcribe them.</translation>
+    </message>
+</context>
 </TS>

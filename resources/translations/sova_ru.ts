@@ -391,4 +391,63 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>на %1</translation>
     </message>
 </context>
+<context>
+    <name>VoiceSettingsPage</name>
+    <message>
+        <source>Microphone</source>
+        <translation>Микрофон</translation>
+    </message>
+    <message>
+        <source>Talk button</source>
+        <translation>Кнопка записи</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Язык</translation>
+    </message>
+    <message>
+        <source>Speech model</source>
+        <translation>Модель распознавания речи</translation>
+    </message>
+    <message>
+        <source>Longest recording</source>
+        <translation>Самая длинная запись</translation>
+    </message>
+    <message>
+        <source>Send the question when I release the button</source>
+        <translation>Отправлять вопрос, когда я отпускаю кнопку</translation>
+    </message>
+    <message>
+        <source>Skip silence (voice activity detection)</source>
+        <translation>Пропускать тишину (определение речи)</translation>
+    </message>
+    <message>
+        <source>Hold to talk</source>
+        <translation>Удерживайте, чтобы говорить</translation>
+    </message>
+    <message>
+        <source>Click to start, click to stop</source>
+        <translation>Нажмите, чтобы начать, и ещё раз, чтобы закончить</translation>
+    </message>
+    <message>
+        <source>Detect automatically</source>
+        <translation>Определять автоматически</translation>
+    </message>
+    <message>
+        <source>Russian</source>
+        <translation>Русский</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>Английский</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <source>No microphone found. You can still drop audio files to transcribe them.</source>
+        <translation>Микрофон не найден. Вы всё равно можете перетащить аудиофайлы, чтобы распознать их.</translation>
+    </message>
+</context>
 </TS>
