@@ -75,6 +75,7 @@ def test_no_microphone_disables_the_button_and_says_why(qtbot, assistant, monkey
 
 def test_dropped_file_streams_into_the_box_after_typed_text(qtbot, window, real_speech, fetched) -> None:  # type: ignore[no-untyped-def]
     chat = window.chat
+    qtbot.waitUntil(lambda: chat.voice.isVisible())  # placed after the window shows
     chat.input.setPlainText("Summarise this:")
     wav = fetched / LIBRIVOX / CLIP_0870
     segments: list[object] = []
