@@ -143,10 +143,14 @@ class SentenceTransformerEmbedder(_BatchingEmbedder):
 
             if threads:
                 torch.set_num_threads(threads)
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # no "Loading weights" bars on stderr
             self._model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
         except Exception as exc:
             raise SovaError(f"The embedding model in {folder} could not load: {exc}") from exc
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = get_dim()
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[-1])
         # Different folders must not share a Chroma collection.
         self.name = name or "st-" + hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:10]

@@ -147,6 +147,7 @@ class Registry:
         # SQLite's own locking would otherwise make writers wait on busy readers.
         self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self.lock = threading.RLock()
+        self.version = 0  # bumped on every change of the chunk set (query-side caches key on it)
         with self.lock:
             self.conn.executescript(SCHEMA)
             self.lexical = LexicalIndex(self.conn)
@@ -349,6 +350,7 @@ class Registry:
             except BaseException:
                 c.execute("ROLLBACK")
                 raise
+            self.version += 1
         return gone
 
     def commit_embedded(self, embedder: str, path: str, sha: str, ids: Sequence[str]) -> None:
@@ -383,6 +385,7 @@ class Registry:
             except BaseException:
                 c.execute("ROLLBACK")
                 raise
+            self.version += 1
         return {e: ids for e in embs}
 
     def consistency(self) -> dict[str, int]:

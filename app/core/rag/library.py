@@ -128,6 +128,7 @@ class DocumentLibrary:
         self._watch_stop = threading.Event()
         self._watch_seen: dict[str, tuple[float, int]] = {}
         self._closed = False
+        self._stats: dict[str, Any] = {}
 
     # ---- components (lazy: chromadb and models load on first use) --------------------------
 
@@ -481,7 +482,7 @@ class DocumentLibrary:
 
         ``mode``: "fusion" (default), "dense" or "lexical" (for benchmarks).
         """
-        if not query.strip() or self.registry.chunk_count() == 0:
+        if not query.strip() or self._chunk_count() == 0:
             return []
         n = params.candidates
         dense: dict[str, float] = {}
@@ -515,14 +516,28 @@ class DocumentLibrary:
                              dense_ranked=dense_ranked, rare=rare, params=params)
         return fusion.by_section(scored, params)[: max(k, 1)]
 
+    def _chunk_count(self) -> int:
+        self._check_stats()
+        if self._stats["count"] is None:
+            self._stats["count"] = self.registry.chunk_count()
+        return int(self._stats["count"])
+
+    def _check_stats(self) -> None:
+        # Corpus statistics are cached until the chunk set changes (registry.version).
+        if self._stats.get("version") != self.registry.version:
+            self._stats = {"version": self.registry.version, "count": None, "df": {}}
+
     def _idf(self) -> Callable[[str], float]:
         import math
 
-        n = max(self.registry.chunk_count(), 1)
+        n = max(self._chunk_count(), 1)
+        cache: dict[str, int] = self._stats["df"]
 
         def idf(s: str) -> float:
-            with self.registry.lock:
-                df = self.registry.lexical.document_frequency(s)
+            if s not in cache:
+                with self.registry.lock:
+                    cache[s] = self.registry.lexical.document_frequency(s)
+            df = cache[s]
             return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
 
         return idf
