@@ -50,11 +50,13 @@ def answer_reserve(n_ctx: int, max_tokens: int) -> int:
 
 
 def fit_messages(
-    messages: Sequence[ChatMessage], count: TokenCounter, n_ctx: int, max_tokens: int
+    messages: Sequence[ChatMessage], count: TokenCounter, n_ctx: int, max_tokens: int, keep_free: int = 0
 ) -> FittedChat:
     """Trim ``messages`` so that prompt + answer reserve fits in ``n_ctx`` tokens.
 
     Never raises for a too-long chat: the result always fits (see the module policy).
+    When turns must be dropped, ``keep_free`` more tokens are freed, so the next few
+    turns fit without dropping again and keep reusing the evaluated prefix.
     """
     msgs = [dict(m) for m in messages]
     budget = n_ctx - answer_reserve(n_ctx, max_tokens)
@@ -76,10 +78,11 @@ def fit_messages(
     # 1. Drop the oldest turns. Starts must be user messages (or nothing) to keep turns alternating.
     starts = [i for i, m in enumerate(history) if m.get("role") == "user" and i > 0] + [len(history)]
     lo, hi = 0, len(starts) - 1
+    target = max(budget - keep_free, count(system + history[starts[hi]:] + last))
     if count(system + history[starts[hi]:] + last) <= budget:
         while lo < hi:  # smallest drop that fits; the count shrinks as more is dropped
             mid = (lo + hi) // 2
-            if count(system + history[starts[mid]:] + last) <= budget:
+            if count(system + history[starts[mid]:] + last) <= target:
                 hi = mid
             else:
                 lo = mid + 1

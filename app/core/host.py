@@ -142,7 +142,8 @@ def _serve(
         conn.send(("done", rid, {}, None))
         return
     try:
-        fitted = fit_messages(messages, backend.count, backend.n_ctx, opts.max_tokens)
+        # Dropping a quarter window more than needed keeps the next turns' prefix stable.
+        fitted = fit_messages(messages, backend.count, backend.n_ctx, opts.max_tokens, keep_free=backend.n_ctx // 4)
         run_opts = ChatOptions(opts.temperature, opts.top_p, fitted.max_tokens, opts.seed)
         for piece in backend.generate(fitted.messages, run_opts, should_stop):
             if isinstance(piece, dict):

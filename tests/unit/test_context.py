@@ -106,3 +106,17 @@ def test_without_system_prompt_and_empty() -> None:
     assert fitted.messages[0]["role"] == "user"
     assert fitted.messages[-1] == msgs[-1]
     assert fitted.prompt_tokens + 50 <= 300
+
+
+def test_keep_free_makes_room_for_the_next_turns() -> None:
+    msgs = chat(20, size=10)
+    tight = fit_messages(msgs, count, n_ctx=400, max_tokens=100)
+    roomy = fit_messages(msgs, count, n_ctx=400, max_tokens=100, keep_free=100)
+    assert roomy.prompt_tokens <= 300 - 100 < tight.prompt_tokens
+    assert roomy.messages[-1] == msgs[-1] and roomy.messages[1]["role"] == "user"
+    # The next turn (answer + question) fits without dropping anything else: same prefix.
+    nxt = roomy.messages + [{"role": "assistant", "content": words(20)}, {"role": "user", "content": "more"}]
+    again = fit_messages(nxt, count, n_ctx=400, max_tokens=100, keep_free=100)
+    assert again.dropped == 0 and again.messages == nxt
+    # A chat that fits is never trimmed because of keep_free.
+    assert fit_messages(chat(2), count, n_ctx=400, max_tokens=100, keep_free=300).dropped == 0
