@@ -612,9 +612,11 @@ class Ingestor:
         except Cancelled:
             pass
         finally:
+            # The end marker must arrive however slow the embedder is (a queue full for
+            # longer than any fixed timeout); without it the embedding loop waits forever.
             try:
-                out.put(None, timeout=1)
-            except queue.Full:
+                put(None)  # type: ignore[arg-type]
+            except Cancelled:
                 pass
 
     # -- embedding loop (caller's thread) -------------------------------------------------
