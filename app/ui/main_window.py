@@ -180,6 +180,9 @@ class MainWindow(QMainWindow):
         self.conversations.refresh()
 
     def _on_conversation_deleted(self, conversation_id: int) -> None:
+        req = self.chat._req
+        if req is not None and req.conversation_id == conversation_id:
+            self.chat.stop()  # its answer has nowhere to go
         if self.chat.conversation_id == conversation_id:
             ids = self.conversations.ids()
             self.open_conversation(ids[0] if ids else None)

@@ -82,6 +82,7 @@ def main() -> int:
         QTimer.singleShot(int(timeout_s * 1000), loop.quit)
         loop.exec()
 
+    window.chat.voice  # placed as run_gui does after the first paint
     QTimer.singleShot(0, window.start_model_load)
     wait(window.sig_model_ready, 600)
     window.new_conversation()
