@@ -383,7 +383,9 @@ class HostedLLM:
                     f"The model stopped unexpectedly ({why}). The partial answer is kept; "
                     "the model will be restarted for the next question."
                 ) from None
-            # Cancelled: report what was streamed so far; the host stops on its own.
+            # Cancelled: tell the host at once, then report what was streamed so far.
+            finished = True
+            self._cancelled.value = rid
             now = time.monotonic()
             yield GenerationStats(
                 completion_tokens=pieces,
