@@ -84,6 +84,16 @@ class _LinkedCancel(CancelToken):
 
 
 @dataclass(frozen=True)
+class IngestProgress:
+    """Overall state of the running ingest (for the panel's progress bar)."""
+
+    running: bool
+    fraction: float | None
+    text: str
+    eta_seconds: float | None
+
+
+@dataclass(frozen=True)
 class CollectionInfo:
     name: str
     files: int
@@ -129,6 +139,8 @@ class DocumentLibrary:
         self._watch_seen: dict[str, tuple[float, int]] = {}
         self._closed = False
         self._stats: dict[str, Any] = {}
+        self._progress_listeners: list[Callable[[IngestProgress], None]] = []
+        self.progress_state = IngestProgress(False, None, "", None)
 
     # ---- components (lazy: chromadb and models load on first use) --------------------------
 
@@ -298,13 +310,41 @@ class DocumentLibrary:
             token = _LinkedCancel(cancel, self._cancel)
             embedder = self.embedder
             ingestor = self._ingestor(embedder, self._index_for(embedder))
+            started = time.monotonic()
+
+            def tracked(fraction: float | None, text: str) -> None:
+                # Overall progress with an ETA, for the panel (also when run by submit()).
+                eta = None
+                if fraction and fraction > 0.02:
+                    elapsed = time.monotonic() - started
+                    eta = elapsed / fraction * (1.0 - fraction)
+                self.progress_state = IngestProgress(True, fraction, text, eta)
+                for fn in list(self._progress_listeners):
+                    try:
+                        fn(self.progress_state)
+                    except Exception:
+                        log.exception("progress listener failed")
+                progress(fraction, text)
+
             try:
-                return ingestor.run(jobs, progress, token)
+                return ingestor.run(jobs, tracked, token)
             except Cancelled:
                 if cancel is not None and cancel.cancelled:
                     raise
                 report = IngestReport(files=[FileResult(j.path, "cancelled") for j in jobs])
                 return report
+            finally:
+                self.progress_state = IngestProgress(False, None, "", None)
+                for fn in list(self._progress_listeners):
+                    try:
+                        fn(self.progress_state)
+                    except Exception:
+                        log.exception("progress listener failed")
+
+    def subscribe_progress(self, listener: Callable[["IngestProgress"], None]) -> Callable[[], None]:
+        """Call ``listener(IngestProgress)`` as the running ingest advances (worker threads)."""
+        self._progress_listeners.append(listener)
+        return lambda: self._progress_listeners.remove(listener) if listener in self._progress_listeners else None
 
     def submit(self, paths: Sequence[Path], collection: str | None = None) -> None:
         """Index in the library's background thread; follow it with subscribe()/files()."""

@@ -205,3 +205,17 @@ def test_assistant_answers_from_documents_or_says_nothing_found(tmp_path: Path, 
     assert len(llm.calls) == n_calls
     assert "не нашлось" in events[-1].message.content
     a.close()
+
+
+def test_overall_progress_with_eta(tmp_path: Path) -> None:
+    lib, _ = make_lib(tmp_path)
+    write_docs(tmp_path / "docs", n=4)
+    states = []
+    lib.subscribe_progress(states.append)
+    lib.submit([tmp_path / "docs"])
+    assert lib.wait_idle(30)
+    assert states and states[-1].running is False and lib.progress_state.running is False
+    running = [s for s in states if s.running]
+    assert running and running[-1].fraction == 1.0
+    assert any(s.eta_seconds is not None for s in running)
+    lib.close()
