@@ -7,6 +7,7 @@ buffers in any sample format and rate are converted with the same resampler.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -111,7 +112,7 @@ def iter_windows(path: Path, window_seconds: float = WINDOW_SECONDS) -> Iterator
                     pending_len += len(chunk)
                 while pending_len >= limit:
                     buf = np.concatenate(pending)
-                    cut = _quiet_cut(buf, limit)
+                    cut = quiet_cut(buf, limit)
                     yield AudioWindow(offset_samples / SAMPLE_RATE, buf[:cut].copy())
                     offset_samples += cut
                     pending = [buf[cut:]]
@@ -139,8 +140,9 @@ def _frames(container: "object", stream: "object") -> Iterator["object"]:
             continue  # one damaged packet; the decoder resyncs on the next one
 
 
-def _quiet_cut(buf: np.ndarray, limit: int) -> int:
-    """Index <= limit to end a window at: the quietest 100 ms shortly before the limit."""
+def quiet_cut(buf: np.ndarray, limit: int) -> int:
+    """Index <= limit to end a window at: the quietest 100 ms shortly before the limit
+    (within 8 s and the second half), so a word is not split in two."""
     start = max(limit // 2, limit - int(_CUT_SEARCH_SECONDS * SAMPLE_RATE))
     region = buf[start:limit]
     n = len(region) // _CUT_FRAME
@@ -194,6 +196,112 @@ def to_16k_mono(samples: np.ndarray, rate: int) -> np.ndarray:
     parts = [f.to_ndarray().reshape(-1) for f in resampler.resample(frame)]
     parts += [f.to_ndarray().reshape(-1) for f in resampler.resample(None)]
     return np.concatenate(parts).astype(np.float32) if parts else np.zeros(0, np.float32)
+
+
+class StreamConverter:
+    """Microphone bytes in any PCM format -> float32 16 kHz mono, chunk by chunk.
+
+    The resampler keeps its state between chunks (no clicks at chunk edges), and a chunk
+    that ends inside a frame keeps its last bytes for the next one, so converting a
+    recording piecewise gives the same samples as converting it at once.
+    """
+
+    _WIDTH = {"u8": 1, "s16": 2, "s32": 4, "f32": 4}
+
+    def __init__(self, sample_format: str, channels: int, rate: int) -> None:
+        if sample_format not in self._WIDTH:
+            raise ValueError(f"unsupported sample format {sample_format!r}")
+        self.sample_format = sample_format
+        self.channels = max(1, channels)
+        self.rate = rate
+        self._frame_bytes = self._WIDTH[sample_format] * self.channels
+        self._rest = b""
+        self._resampler: object | None = None
+
+    def feed(self, raw: bytes) -> np.ndarray:
+        """The 16 kHz mono samples these bytes complete (may be empty)."""
+        raw = self._rest + raw
+        whole = len(raw) - len(raw) % self._frame_bytes
+        self._rest = raw[whole:]
+        if not whole:
+            return np.zeros(0, np.float32)
+        frames = to_float32(raw[:whole], self.sample_format, self.channels)
+        mono = np.ascontiguousarray(frames.mean(axis=1) if self.channels > 1 else frames[:, 0], dtype=np.float32)
+        if self.rate == SAMPLE_RATE:
+            return mono
+        return self._resample(mono)
+
+    def flush(self) -> np.ndarray:
+        """What the resampler still holds at the end of the recording."""
+        if self.rate == SAMPLE_RATE or self._resampler is None:
+            return np.zeros(0, np.float32)
+        return self._resample(None)
+
+    def _resample(self, mono: np.ndarray | None) -> np.ndarray:
+        import av
+
+        if self._resampler is None:
+            self._resampler = av.AudioResampler(format="flt", layout="mono", rate=SAMPLE_RATE)
+        frame = None
+        if mono is not None:
+            frame = av.AudioFrame.from_ndarray(mono.reshape(1, -1), format="flt", layout="mono")
+            frame.sample_rate = int(self.rate)
+        parts = [f.to_ndarray().reshape(-1) for f in self._resampler.resample(frame)]  # type: ignore[attr-defined]
+        return np.concatenate(parts).astype(np.float32, copy=False) if parts else np.zeros(0, np.float32)
+
+
+class LiveAudio:
+    """A recording that is still being made: one thread appends, another reads.
+
+    Samples are float32 16 kHz mono. close() marks the end; readers waiting for more
+    audio wake up then. Reads are copies, so the writer never disturbs a reader.
+    """
+
+    def __init__(self) -> None:
+        self._parts: list[np.ndarray] = []
+        self._size = 0
+        self._closed = False
+        self._cond = threading.Condition()
+
+    @property
+    def size(self) -> int:
+        """Samples appended so far."""
+        with self._cond:
+            return self._size
+
+    @property
+    def closed(self) -> bool:
+        with self._cond:
+            return self._closed
+
+    def append(self, samples: np.ndarray) -> None:
+        if len(samples) == 0:
+            return
+        with self._cond:
+            if self._closed:
+                return  # audio after the end is not part of this recording
+            self._parts.append(np.asarray(samples, dtype=np.float32).reshape(-1))
+            self._size += len(self._parts[-1])
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+
+    def wait_for(self, size: int, timeout: float) -> bool:
+        """Block until `size` samples exist or the recording ends; True if they exist."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._size >= size or self._closed, timeout)
+            return self._size >= size
+
+    def read(self, start: int = 0, end: int | None = None) -> np.ndarray:
+        """A copy of samples[start:end] of the recording so far."""
+        with self._cond:
+            if len(self._parts) > 1:  # join once; later reads slice the joined array
+                self._parts = [np.concatenate(self._parts)]
+            whole = self._parts[0] if self._parts else np.zeros(0, np.float32)
+            return whole[start:end].copy()
 
 
 def rms_dbfs(samples: np.ndarray) -> float:

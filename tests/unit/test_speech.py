@@ -34,6 +34,28 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = RATE, channels: int =
     return path
 
 
+def loud_runs(samples: np.ndarray, min_pause_ms: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of the non-silent runs (10 ms frames), joined across gaps < min_pause_ms."""
+    frame = RATE // 100
+    n = len(samples) // frame
+    loud = np.abs(samples[: n * frame]).reshape(n, frame).max(axis=1) > 0.01
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < n:
+        if loud[i]:
+            j = i
+            while j < n and loud[j]:
+                j += 1
+            if runs and (i * frame - runs[-1][1]) < min_pause_ms * RATE // 1000:
+                runs[-1] = (runs[-1][0], j * frame)
+            else:
+                runs.append((i * frame, j * frame))
+            i = j
+        else:
+            i += 1
+    return runs
+
+
 class FakeTranscriber:
     """One segment per second of non-silent audio; records what it was asked."""
 
@@ -44,16 +66,21 @@ class FakeTranscriber:
         self.english_only = english_only
         self.loads = 0
         self.calls: list[tuple[int, str | None, bool]] = []
+        self.fits: list[bool] = []
 
     def load(self) -> None:
         self.loads += 1
 
-    def transcribe(self, samples: np.ndarray, language: str | None, vad: bool) -> Iterator[Segment]:
+    def transcribe(self, samples: np.ndarray, language: str | None, vad: bool, fit: bool = False) -> Iterator[Segment]:
         self.calls.append((len(samples), language, vad))
+        self.fits.append(fit)
         for i in range(int(len(samples) // RATE)):
             chunk = samples[i * RATE : (i + 1) * RATE]
             if np.abs(chunk).max() > 0.01:
                 yield Segment(float(i), float(i + 1), f"w{i}")
+
+    def speech_regions(self, samples: np.ndarray, min_pause_ms: int) -> list[tuple[int, int]]:
+        return loud_runs(samples, min_pause_ms)
 
     def close(self) -> None:
         pass
@@ -297,3 +324,152 @@ def test_format_timestamp() -> None:
     assert speech.format_timestamp(5.4) == "0:05"
     assert speech.format_timestamp(754) == "12:34"
     assert speech.format_timestamp(3723) == "1:02:03"
+
+
+# ---- live dictation -----------------------------------------------------------------
+
+
+def test_stream_converter_gives_the_same_samples_piecewise_as_at_once() -> None:
+    frames = np.repeat(tone(2.0, rate=48000)[:, None], 2, axis=1)
+    raw = (frames * 32767).astype("<i2").tobytes()
+    whole = audio.to_16k_mono(audio.to_float32(raw, "s16", 2), 48000)
+    conv = audio.StreamConverter("s16", 2, 48000)
+    rng = np.random.default_rng(1)
+    parts, i = [], 0
+    while i < len(raw):  # odd sizes: chunks end inside frames
+        k = int(rng.integers(1, 5000))
+        parts.append(conv.feed(raw[i : i + k]))
+        i += k
+    parts.append(conv.flush())
+    piecewise = np.concatenate(parts)
+    assert len(piecewise) == len(whole)
+    assert np.allclose(piecewise, whole, atol=2e-3)
+    native = audio.StreamConverter("s16", 1, RATE)  # the common case: no resampling
+    pcm = (tone(0.5) * 32767).astype("<i2").tobytes()
+    got = np.concatenate([native.feed(pcm[:333]), native.feed(pcm[333:]), native.flush()])
+    assert np.array_equal(got, audio.to_float32(pcm, "s16", 1)[:, 0])
+
+
+def test_live_audio_wait_read_and_close() -> None:
+    import threading
+
+    live = audio.LiveAudio()
+    assert not live.wait_for(10, 0.01)
+    threading.Timer(0.05, lambda: live.append(np.ones(20, np.float32))).start()
+    assert live.wait_for(10, 5.0) and live.size == 20
+    live.append(np.zeros(5, np.float32))
+    assert live.read(18).tolist() == [1, 1, 0, 0, 0, 0, 0]
+    live.close()
+    live.append(np.ones(5, np.float32))  # after the end: not part of the recording
+    assert live.size == 25 and live.closed and not live.wait_for(100, 5.0)
+
+
+class WordFake(FakeTranscriber):
+    """Hears 'words': each loud run is one word named by its amplitude (x100)."""
+
+    def transcribe(self, samples: np.ndarray, language: str | None, vad: bool, fit: bool = False) -> Iterator[Segment]:
+        self.calls.append((len(samples), language, vad))
+        self.fits.append(fit)
+        for a, b in loud_runs(samples):
+            yield Segment(a / RATE, b / RATE, str(int(round(float(np.abs(samples[a:b]).max()) * 100))), "en")
+
+
+def speak(words: list[int], pause_every: int = 3) -> tuple[np.ndarray, list[tuple[float, str]]]:
+    """0.4 s words 0.1 s apart, a 0.5 s pause after every `pause_every` words."""
+    out, said, t = [np.zeros(RATE // 2, np.float32)], [], 0.5
+    for i, w in enumerate(words):
+        out.append(np.full(int(0.4 * RATE), w / 100, np.float32))
+        said.append((t, str(w)))
+        gap = 0.5 if (i + 1) % pause_every == 0 else 0.1
+        out.append(np.zeros(int(gap * RATE), np.float32))
+        t += 0.4 + gap
+    return np.concatenate(out), said
+
+
+def feed_live(live: audio.LiveAudio, samples: np.ndarray, speed: float = 20.0) -> None:
+    """Append samples in 20 ms chunks at `speed` x real time, then close."""
+    import time
+
+    step = RATE // 50
+    for i in range(0, len(samples), step):
+        live.append(samples[i : i + step])
+        time.sleep(0.02 / speed)
+    live.close()
+
+
+def live_service(paths: Paths, made: list[FakeTranscriber], **speech_settings: object) -> SpeechService:
+    settings = Settings()
+    for k, v in speech_settings.items():
+        setattr(settings.speech, k, v)
+
+    def factory(model_dir: Path, english_only: bool) -> WordFake:
+        t = WordFake(model_dir, english_only)
+        made.append(t)
+        return t
+
+    return SpeechService(paths, settings, factory)
+
+
+def test_live_transcribes_while_recording_in_pieces_cut_at_pauses(
+    paths: Paths, fakes: list[FakeTranscriber], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    monkeypatch.setattr(speech, "LIVE_STEP_S", 0.5)
+    words = list(range(11, 41))  # 30 words, ~18 s
+    samples, said = speak(words)
+    live = audio.LiveAudio()
+    svc = live_service(paths, fakes, language="auto")
+    feeder = threading.Thread(target=feed_live, args=(live, samples))
+    got: list[tuple[bool, Segment]] = []
+    progress: list[str] = []
+    feeder.start()
+    for seg in svc.transcribe_live(live, lambda f, t: progress.append(t)):
+        got.append((live.closed, seg))
+    feeder.join()
+    # Every word exactly once, in order: the pieces are contiguous and cut only in pauses.
+    assert [s.text for _, s in got] == [w for _, w in said]
+    # Times count from the start of the recording.
+    assert [round(s.start, 1) for _, s in got] == [round(t, 1) for t, _ in said]
+    # Most words were recognised before the recording ended, in several pieces.
+    early = sum(1 for closed, _ in got if not closed)
+    fake = fakes[0]
+    assert early >= 20 and len(fake.calls) >= 4 and all(fake.fits)
+    # The language of the first piece is kept for the rest ("auto" -> "en").
+    assert fake.calls[0][1] is None and {c[1] for c in fake.calls[1:]} == {"en"}
+    assert progress[-1] == "Done"
+
+
+def test_live_without_pauses_still_commits_long_speech(
+    paths: Paths, fakes: list[FakeTranscriber], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    monkeypatch.setattr(speech, "LIVE_STEP_S", 0.5)
+    monkeypatch.setattr(speech, "LIVE_FORCE_S", 4.0)
+    samples, _ = speak(list(range(11, 31)), pause_every=1000)  # 10 s, 0.1 s gaps only
+    live = audio.LiveAudio()
+    feeder = threading.Thread(target=feed_live, args=(live, samples))
+    feeder.start()
+    got = list(live_service(paths, fakes).transcribe_live(live))
+    feeder.join()
+    assert [s.text for s in got] == [str(w) for w in range(11, 31)]
+    assert len(fakes[0].calls) >= 2  # forced cuts, in the quietest places (between words)
+
+
+def test_live_silence_and_cancel(paths: Paths, fakes: list[FakeTranscriber]) -> None:
+    import threading
+
+    live = audio.LiveAudio()
+    live.append(np.zeros(3 * RATE, np.float32))
+    live.close()
+    progress: list[str] = []
+    svc = live_service(paths, fakes)
+    assert list(svc.transcribe_live(live, lambda f, t: progress.append(t))) == []
+    assert progress == [NO_SPEECH] and fakes[0].calls == []  # silence never reaches the model
+    # Cancel while waiting for audio: the generator stops within its poll interval.
+    live = audio.LiveAudio()
+    token = CancelToken()
+    threading.Timer(0.2, token.cancel).start()
+    with pytest.raises(Cancelled):
+        list(svc.transcribe_live(live, cancel=token))
