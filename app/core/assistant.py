@@ -285,6 +285,15 @@ class Assistant:
                 else:
                     stats = item
             status = MessageStatus.INTERRUPTED if cancel.cancelled else MessageStatus.COMPLETE
+            # ---- documents feature: a complete answer that cites nothing gets [n] markers
+            # by word overlap with the sources (small models often forget them).
+            if citations and status == MessageStatus.COMPLETE:
+                from app.core.citations import add_missing_citations
+
+                marked = add_missing_citations("".join(parts), citations)
+                if marked != "".join(parts):
+                    parts = [marked]
+            # ---- end documents feature
         except ModelCrashed as exc:
             error = str(exc) or "The model stopped unexpectedly; it will be restarted."
             with self._llm_lock:

@@ -251,6 +251,8 @@ class BubbleDelegate(QStyledItemDelegate):
                 + html.escape(self.tr("%1 tok/s").replace("%1", f"{message.stats.tokens_per_second:.1f}"))
                 + "</span>"
             )
+        if not user and message.citations:
+            notes.insert(0, self._sources_html(message.citations, text))  # documents feature
         footer.setHtml(("<br>".join(notes) + "<br>" if notes else "") + " &nbsp;·&nbsp; ".join(links))
         footer.setTextWidth(text_w)
 
@@ -267,6 +269,22 @@ class BubbleDelegate(QStyledItemDelegate):
         header_h, body_h = round(header.size().height()), round(body.size().height())
         h = PAD + header_h + body_h + spacing + round(footer.size().height()) + PAD
         return _Layout(header, body, footer, content_w + 2 * PAD, h, user, failed, interrupted, header_h, body_h)
+
+    # ---- sources line (documents feature) -------------------------------------------
+
+    def _sources_html(self, citations: tuple[Citation, ...], text: str) -> str:
+        """ "Sources: [1] file.pdf, p. 12 …": every passage the answer cites (all of them while
+        it cites none), each a cite: link, so a source is one click away even when a small
+        model forgets to write [n]."""
+        cited = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
+        shown = [c for c in citations if c.n in cited] or list(citations)
+        parts = []
+        for c in shown:
+            where = html.escape(c.path.replace("\\", "/").rsplit("/", 1)[-1])
+            if c.page:
+                where += ", " + html.escape(self.tr("p. %1").replace("%1", str(c.page)))
+            parts.append(f"<a href='cite:{c.n}'>[{c.n}]</a>&nbsp;{where}")
+        return html.escape(self.tr("Sources:")) + " " + " &nbsp; ".join(parts)
 
     def _link(self, action: str, label: str) -> str:
         return f"<a href='sova:{action}'>{html.escape(label)}</a>"

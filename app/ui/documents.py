@@ -72,6 +72,7 @@ QUEUED, PARSING, OCR, EMBEDDING = "queued", "parsing", "ocr", "embedding"
 INDEXED, FAILED, PASSWORD = "indexed", "failed", "password"
 ACTIVE = frozenset({QUEUED, PARSING, OCR, EMBEDDING})
 
+LOADING_EMBEDDER = "\x00loading-embedder"  # a job's progress text: the model is loading
 FLUSH_MS = 100  # status updates are applied (and the list repainted) at most 10 times a second
 POLL_MS = 500  # while indexing: notice the end of jobs the library runs on its own
 MIN_WEIGHT = 4096  # bytes: a tiny file still counts in the overall progress
@@ -204,6 +205,8 @@ class DocumentsModel(QAbstractListModel):
                 what = self.tr("OCR page %1/%2") if it.ocr else self.tr("page %1/%2")
                 text += " · " + what.replace("%1", str(it.page[0])).replace("%2", str(it.page[1]))
             return text
+        if it.parse >= 1.0:
+            return self.tr("read, waiting for the embedder")
         if it.page:
             return self.tr("reading page %1/%2").replace("%1", str(it.page[0])).replace("%2", str(it.page[1]))
         return self.tr("reading")
@@ -512,6 +515,7 @@ class DocumentsPanel(QWidget):
         self._skipped: list[tuple[str, str]] = []
         self._error = ""  # the last job's unexpected failure, shown in the summary
         self._refreshing = 0  # full reloads in flight: idle is reported after them
+        self._loading_embedder = False
         self._closed = False
 
         self.bridge = _StatusBridge(self)
@@ -657,11 +661,37 @@ class DocumentsPanel(QWidget):
         for p in paths:
             self._mine.add(os.path.abspath(p))
         lib_paths = list(paths)
+        indexed = {it.rec.path for it in self.model.items() if it.status == INDEXED}
 
         def run(progress: ProgressCallback, cancel: CancelToken) -> Any:
-            return self._lib().add_paths(lib_paths, progress, cancel, collection=collection)
+            lib = self._lib()
+            self._announce(lib, lib_paths, collection, indexed)
+            self._load_embedder(lib, progress)
+            return lib.add_paths(lib_paths, progress, cancel, collection=collection)
 
         self._enqueue(_Job("add", run, [str(p) for p in paths]))
+
+    def _announce(self, lib: "DocumentLibrary", paths: list[Path], collection: str | None, indexed: set[str]) -> None:
+        """Worker: show the files as queued at once (the library marks them only once its
+        embedding model is loaded, which takes a while the first time)."""
+        from app.core.rag.ingest import DocumentRecord, FileStatus
+
+        jobs, skipped = lib.plan(paths, collection)
+        for j in jobs:
+            if str(j.path) not in indexed:
+                self.bridge.push(DocumentRecord(path=str(j.path), status=FileStatus.QUEUED,
+                                                collection=j.collection, detail="queued"))
+        named = {os.path.abspath(p) for p in paths}
+        for f in skipped:  # a file the user named but that cannot be read: its reason now
+            if str(f.path) in named:
+                self.bridge.push(DocumentRecord(path=str(f.path), status=FileStatus.FAILED,
+                                                collection=collection or "default", error=f.error))
+
+    def _load_embedder(self, lib: "DocumentLibrary", progress: ProgressCallback) -> None:
+        """Worker: load the embedding model with a visible stage (it can take many seconds)."""
+        progress(None, LOADING_EMBEDDER)
+        lib.embedder  # noqa: B018 - loads it
+        progress(None, "")
 
     def reindex(self, paths: list[str]) -> None:
         """Read and embed these files again (even unchanged), in the background."""
@@ -669,6 +699,7 @@ class DocumentsPanel(QWidget):
             return
 
         def run(progress: ProgressCallback, cancel: CancelToken) -> Any:
+            self._load_embedder(self._lib(), progress)
             reports = []
             for p in paths:
                 cancel.raise_if_cancelled()
@@ -804,6 +835,7 @@ class DocumentsPanel(QWidget):
         job = self._jobs.pop(0)
         self._job = job
         worker = FunctionWorker(job.run, job=True)
+        worker.signals.sig_progress.connect(self._on_job_progress)
         worker.signals.sig_result.connect(lambda result, job=job: self._job_result(job, result))
         worker.signals.sig_error.connect(lambda exc, job=job: self._job_error(job, exc))
         worker.signals.sig_finished.connect(lambda job=job: self._job_finished(job))
@@ -813,6 +845,12 @@ class DocumentsPanel(QWidget):
             self._poll.start()
         self._update_pause_button()
         workers.start(worker)
+
+    def _on_job_progress(self, _fraction: object, text: str) -> None:
+        stage = text == LOADING_EMBEDDER
+        if stage != self._loading_embedder:
+            self._loading_embedder = stage
+            self._update_progress()
 
     def _job_result(self, job: _Job, result: Any) -> None:
         if job.kind == "init":
@@ -824,7 +862,11 @@ class DocumentsPanel(QWidget):
                 # Stop listening when the panel goes away (the library may outlive it).
                 self.destroyed.connect(self._unsubscribe)
             if resume:
-                self._jobs.insert(0, _Job("resume", lambda progress, cancel: lib.resume_pending(progress, cancel)))
+                def run(progress: ProgressCallback, cancel: CancelToken) -> Any:
+                    self._load_embedder(lib, progress)
+                    return lib.resume_pending(progress, cancel)
+
+                self._jobs.insert(0, _Job("resume", run))
             if lib.settings.documents.watched_folders:
                 lib.start_watching()
             return
@@ -847,6 +889,7 @@ class DocumentsPanel(QWidget):
     def _job_finished(self, job: _Job) -> None:
         self._job = None
         self._worker = None
+        self._loading_embedder = False
         if self._closed:
             return
         self._flush()
@@ -962,6 +1005,8 @@ class DocumentsPanel(QWidget):
             text = self.tr("Preparing…")
         else:
             text = self.tr("Indexing: %1 of %2 files").replace("%1", str(finished)).replace("%2", str(n))
+        if self._loading_embedder:
+            text += " · " + self.tr("loading the embedding model…")
         if paused:
             text += " · " + self.tr("paused")
         else:
