@@ -1170,16 +1170,15 @@ class DocumentsPanel(QWidget):
 
 def format_eta(seconds: float) -> str:
     """ "about 40 s left", "about 3 min left", "about 1 h 20 min left"."""
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("DocumentsPanel", text)
-
     s = max(1, round(seconds))
     if s < 60:
-        return tr("about %1 s left").replace("%1", str(max(5, round(s / 5) * 5) if s > 10 else s))
+        text = QCoreApplication.translate("DocumentsPanel", "about %1 s left")
+        return text.replace("%1", str(max(5, round(s / 5) * 5) if s > 10 else s))
     m = round(s / 60)
     if m < 60:
-        return tr("about %1 min left").replace("%1", str(m))
-    return tr("about %1 h %2 min left").replace("%1", str(m // 60)).replace("%2", str(m % 60))
+        return QCoreApplication.translate("DocumentsPanel", "about %1 min left").replace("%1", str(m))
+    text = QCoreApplication.translate("DocumentsPanel", "about %1 h %2 min left")
+    return text.replace("%1", str(m // 60)).replace("%2", str(m % 60))
 
 
 __all__ = ["DocumentsPanel", "DocumentsModel", "format_eta", "translate_reason"]

@@ -50,6 +50,14 @@
         <source>%1 tok/s</source>
         <translation>%1 tok/s</translation>
     </message>
+    <message>
+        <source>p. %1</source>
+        <translation>p. %1</translation>
+    </message>
+    <message>
+        <source>Sources:</source>
+        <translation>Sources:</translation>
+    </message>
 </context>
 <context>
     <name>ChatInput</name>
@@ -204,10 +212,237 @@ Turn on “Answer from documents” to get answers with sources from your files.
     </message>
 </context>
 <context>
+    <name>DocumentsModel</name>
+    <message>
+        <source>%1 pages</source>
+        <translation>%1 pages</translation>
+    </message>
+    <message>
+        <source>%1 passages</source>
+        <translation>%1 passages</translation>
+    </message>
+    <message>
+        <source>indexed</source>
+        <translation>indexed</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>failed: %1</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>unknown error</translation>
+    </message>
+    <message>
+        <source>wrong password: enter it again</source>
+        <translation>wrong password: enter it again</translation>
+    </message>
+    <message>
+        <source>needs a password</source>
+        <translation>needs a password</translation>
+    </message>
+    <message>
+        <source>stopped before it was indexed</source>
+        <translation>stopped before it was indexed</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>queued</translation>
+    </message>
+    <message>
+        <source>OCR page %1/%2</source>
+        <translation>OCR page %1/%2</translation>
+    </message>
+    <message>
+        <source>embedding %1/%2</source>
+        <translation>embedding %1/%2</translation>
+    </message>
+    <message>
+        <source>page %1/%2</source>
+        <translation>page %1/%2</translation>
+    </message>
+    <message>
+        <source>read, waiting for the embedder</source>
+        <translation>read, waiting for the embedder</translation>
+    </message>
+    <message>
+        <source>reading page %1/%2</source>
+        <translation>reading page %1/%2</translation>
+    </message>
+    <message>
+        <source>reading</source>
+        <translation>reading</translation>
+    </message>
+    <message>
+        <source>Collection: %1</source>
+        <translation>Collection: %1</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Note: %1</translation>
+    </message>
+</context>
+<context>
     <name>DocumentsPanel</name>
     <message>
-        <source>No documents yet.</source>
-        <translation>No documents yet.</translation>
+        <source>Add documents…</source>
+        <translation>Add documents…</translation>
+    </message>
+    <message>
+        <source>Index PDF, text, Markdown, HTML, DOCX or EPUB files</source>
+        <translation>Index PDF, text, Markdown, HTML, DOCX or EPUB files</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>Add folder…</translation>
+    </message>
+    <message>
+        <source>Index every document in a folder and its subfolders</source>
+        <translation>Index every document in a folder and its subfolders</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Stop indexing; files already indexed stay</source>
+        <translation>Stop indexing; files already indexed stay</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Forget the selected files (the files on disk are not touched)</source>
+        <translation>Forget the selected files (the files on disk are not touched)</translation>
+    </message>
+    <message>
+        <source>Re-index</source>
+        <translation>Re-index</translation>
+    </message>
+    <message>
+        <source>Read and index the selected files again</source>
+        <translation>Read and index the selected files again</translation>
+    </message>
+    <message>
+        <source>Enter password…</source>
+        <translation>Enter password…</translation>
+    </message>
+    <message>
+        <source>No documents yet.
+
+Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then turn on &quot;Answer from documents&quot; in a chat.</source>
+        <translation>No documents yet.
+
+Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then turn on &quot;Answer from documents&quot; in a chat.</translation>
+    </message>
+    <message>
+        <source>Add documents</source>
+        <translation>Add documents</translation>
+    </message>
+    <message>
+        <source>Documents (%1)</source>
+        <translation>Documents (%1)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>All files (*)</translation>
+    </message>
+    <message>
+        <source>Add a folder of documents</source>
+        <translation>Add a folder of documents</translation>
+    </message>
+    <message>
+        <source>Preparing…</source>
+        <translation>Preparing…</translation>
+    </message>
+    <message>
+        <source>Indexing: %1 of %2 files</source>
+        <translation>Indexing: %1 of %2 files</translation>
+    </message>
+    <message>
+        <source>loading the embedding model…</source>
+        <translation>loading the embedding model…</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>paused</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Continue indexing</source>
+        <translation>Continue indexing</translation>
+    </message>
+    <message>
+        <source>Pause indexing for now</source>
+        <translation>Pause indexing for now</translation>
+    </message>
+    <message>
+        <source>%1 files, %2 indexed (%3 passages)</source>
+        <translation>%1 files, %2 indexed (%3 passages)</translation>
+    </message>
+    <message>
+        <source>%1 failed</source>
+        <translation>%1 failed</translation>
+    </message>
+    <message>
+        <source>Collections: %1</source>
+        <translation>Collections: %1</translation>
+    </message>
+    <message>
+        <source>Indexing stopped: %1</source>
+        <translation>Indexing stopped: %1</translation>
+    </message>
+    <message>
+        <source>%1 files in the folders were skipped (not documents or unreadable)</source>
+        <translation>%1 files in the folders were skipped (not documents or unreadable)</translation>
+    </message>
+    <message>
+        <source>Collection: %1</source>
+        <translation>Collection: %1</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Note: %1</translation>
+    </message>
+    <message>
+        <source>Open file</source>
+        <translation>Open file</translation>
+    </message>
+    <message>
+        <source>Password needed</source>
+        <translation>Password needed</translation>
+    </message>
+    <message>
+        <source>The password is wrong for “%1”. Try again:</source>
+        <translation>The password is wrong for “%1”. Try again:</translation>
+    </message>
+    <message>
+        <source>“%1” is protected by a password. Enter it to index the file:</source>
+        <translation>“%1” is protected by a password. Enter it to index the file:</translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation>Index</translation>
+    </message>
+    <message>
+        <source>about %1 s left</source>
+        <translation>about %1 s left</translation>
+    </message>
+    <message>
+        <source>about %1 min left</source>
+        <translation>about %1 min left</translation>
+    </message>
+    <message>
+        <source>about %1 h %2 min left</source>
+        <translation>about %1 h %2 min left</translation>
     </message>
 </context>
 <context>
@@ -448,6 +683,65 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>No microphone found. You can still drop audio files to transcribe them.</source>
         <translation>No microphone found. You can still drop audio files to transcribe them.</translation>
+    </message>
+</context>
+<context>
+    <name>_ReasonTr</name>
+    <message>
+        <source>this PDF is protected by a password</source>
+        <translation>this PDF is protected by a password</translation>
+    </message>
+    <message>
+        <source>the password is wrong for this PDF</source>
+        <translation>the password is wrong for this PDF</translation>
+    </message>
+    <message>
+        <source>the file is empty (0 bytes)</source>
+        <translation>the file is empty (0 bytes)</translation>
+    </message>
+    <message>
+        <source>the file does not exist (moved or deleted?)</source>
+        <translation>the file does not exist (moved or deleted?)</translation>
+    </message>
+    <message>
+        <source>no text found in this file</source>
+        <translation>no text found in this file</translation>
+    </message>
+    <message>
+        <source>this is not a valid %1 file (%2)</source>
+        <translation>this is not a valid %1 file (%2)</translation>
+    </message>
+    <message>
+        <source>this PDF is damaged and cannot be opened (%1)</source>
+        <translation>this PDF is damaged and cannot be opened (%1)</translation>
+    </message>
+    <message>
+        <source>this PDF is damaged: %1</source>
+        <translation>this PDF is damaged: %1</translation>
+    </message>
+    <message>
+        <source>this %1 file is damaged (%2)</source>
+        <translation>this %1 file is damaged (%2)</translation>
+    </message>
+    <message>
+        <source>this is not a text file (%1)</source>
+        <translation>this is not a text file (%1)</translation>
+    </message>
+    <message>
+        <source>files of type &apos;%1&apos; are not supported</source>
+        <translation>files of type &apos;%1&apos; are not supported</translation>
+    </message>
+    <message>
+        <source>permission denied: the file cannot be read</source>
+        <translation>permission denied: the file cannot be read</translation>
+    </message>
+    <message>
+        <source>the file cannot be read (%1)</source>
+        <translation>the file cannot be read (%1)</translation>
+    </message>
+    <message>
+        <source>this PDF has no pages</source>
+        <translation>this PDF has no pages</translation>
     </message>
 </context>
 </TS>

@@ -50,6 +50,14 @@
         <source>%1 tok/s</source>
         <translation>%1 ток/с</translation>
     </message>
+    <message>
+        <source>p. %1</source>
+        <translation>стр. %1</translation>
+    </message>
+    <message>
+        <source>Sources:</source>
+        <translation>Источники:</translation>
+    </message>
 </context>
 <context>
     <name>ChatInput</name>
@@ -204,10 +212,237 @@ Turn on “Answer from documents” to get answers with sources from your files.
     </message>
 </context>
 <context>
+    <name>DocumentsModel</name>
+    <message>
+        <source>%1 pages</source>
+        <translation>страниц: %1</translation>
+    </message>
+    <message>
+        <source>%1 passages</source>
+        <translation>фрагментов: %1</translation>
+    </message>
+    <message>
+        <source>indexed</source>
+        <translation>проиндексирован</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>ошибка: %1</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>неизвестная ошибка</translation>
+    </message>
+    <message>
+        <source>wrong password: enter it again</source>
+        <translation>неверный пароль: введите его ещё раз</translation>
+    </message>
+    <message>
+        <source>needs a password</source>
+        <translation>нужен пароль</translation>
+    </message>
+    <message>
+        <source>stopped before it was indexed</source>
+        <translation>остановлен до конца индексации</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>в очереди</translation>
+    </message>
+    <message>
+        <source>OCR page %1/%2</source>
+        <translation>распознавание, стр. %1/%2</translation>
+    </message>
+    <message>
+        <source>embedding %1/%2</source>
+        <translation>векторизация %1/%2</translation>
+    </message>
+    <message>
+        <source>page %1/%2</source>
+        <translation>стр. %1/%2</translation>
+    </message>
+    <message>
+        <source>read, waiting for the embedder</source>
+        <translation>прочитан, ждёт векторизации</translation>
+    </message>
+    <message>
+        <source>reading page %1/%2</source>
+        <translation>чтение, стр. %1/%2</translation>
+    </message>
+    <message>
+        <source>reading</source>
+        <translation>чтение</translation>
+    </message>
+    <message>
+        <source>Collection: %1</source>
+        <translation>Коллекция: %1</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Примечание: %1</translation>
+    </message>
+</context>
+<context>
     <name>DocumentsPanel</name>
     <message>
-        <source>No documents yet.</source>
-        <translation>Документов пока нет.</translation>
+        <source>Add documents…</source>
+        <translation>Добавить документы…</translation>
+    </message>
+    <message>
+        <source>Index PDF, text, Markdown, HTML, DOCX or EPUB files</source>
+        <translation>Проиндексировать файлы PDF, TXT, Markdown, HTML, DOCX или EPUB</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>Добавить папку…</translation>
+    </message>
+    <message>
+        <source>Index every document in a folder and its subfolders</source>
+        <translation>Проиндексировать все документы в папке и её подпапках</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Stop indexing; files already indexed stay</source>
+        <translation>Остановить индексацию; уже проиндексированные файлы останутся</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Forget the selected files (the files on disk are not touched)</source>
+        <translation>Убрать выбранные файлы из библиотеки (сами файлы на диске не трогаются)</translation>
+    </message>
+    <message>
+        <source>Re-index</source>
+        <translation>Переиндексировать</translation>
+    </message>
+    <message>
+        <source>Read and index the selected files again</source>
+        <translation>Прочитать и проиндексировать выбранные файлы заново</translation>
+    </message>
+    <message>
+        <source>Enter password…</source>
+        <translation>Ввести пароль…</translation>
+    </message>
+    <message>
+        <source>No documents yet.
+
+Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then turn on &quot;Answer from documents&quot; in a chat.</source>
+        <translation>Документов пока нет.
+
+Перетащите файлы или папки в окно или нажмите «Добавить документы…». Затем включите «Отвечать по документам» в чате.</translation>
+    </message>
+    <message>
+        <source>Add documents</source>
+        <translation>Добавить документы</translation>
+    </message>
+    <message>
+        <source>Documents (%1)</source>
+        <translation>Документы (%1)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Add a folder of documents</source>
+        <translation>Добавить папку с документами</translation>
+    </message>
+    <message>
+        <source>Preparing…</source>
+        <translation>Подготовка…</translation>
+    </message>
+    <message>
+        <source>Indexing: %1 of %2 files</source>
+        <translation>Индексация: %1 из %2 файлов</translation>
+    </message>
+    <message>
+        <source>loading the embedding model…</source>
+        <translation>загрузка модели векторизации…</translation>
+    </message>
+    <message>
+        <source>paused</source>
+        <translation>пауза</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Продолжить</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <source>Continue indexing</source>
+        <translation>Продолжить индексацию</translation>
+    </message>
+    <message>
+        <source>Pause indexing for now</source>
+        <translation>Приостановить индексацию</translation>
+    </message>
+    <message>
+        <source>%1 files, %2 indexed (%3 passages)</source>
+        <translation>Файлов: %1, проиндексировано: %2 (фрагментов: %3)</translation>
+    </message>
+    <message>
+        <source>%1 failed</source>
+        <translation>с ошибкой: %1</translation>
+    </message>
+    <message>
+        <source>Collections: %1</source>
+        <translation>Коллекции: %1</translation>
+    </message>
+    <message>
+        <source>Indexing stopped: %1</source>
+        <translation>Индексация остановлена: %1</translation>
+    </message>
+    <message>
+        <source>%1 files in the folders were skipped (not documents or unreadable)</source>
+        <translation>Пропущено файлов в папках: %1 (не документы или не читаются)</translation>
+    </message>
+    <message>
+        <source>Collection: %1</source>
+        <translation>Коллекция: %1</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Примечание: %1</translation>
+    </message>
+    <message>
+        <source>Open file</source>
+        <translation>Открыть файл</translation>
+    </message>
+    <message>
+        <source>Password needed</source>
+        <translation>Нужен пароль</translation>
+    </message>
+    <message>
+        <source>The password is wrong for “%1”. Try again:</source>
+        <translation>Неверный пароль для «%1». Попробуйте ещё раз:</translation>
+    </message>
+    <message>
+        <source>“%1” is protected by a password. Enter it to index the file:</source>
+        <translation>Файл «%1» защищён паролем. Введите пароль, чтобы проиндексировать его:</translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation>Индексировать</translation>
+    </message>
+    <message>
+        <source>about %1 s left</source>
+        <translation>осталось около %1 с</translation>
+    </message>
+    <message>
+        <source>about %1 min left</source>
+        <translation>осталось около %1 мин</translation>
+    </message>
+    <message>
+        <source>about %1 h %2 min left</source>
+        <translation>осталось около %1 ч %2 мин</translation>
     </message>
 </context>
 <context>
@@ -448,6 +683,65 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>No microphone found. You can still drop audio files to transcribe them.</source>
         <translation>Микрофон не найден. Вы всё равно можете перетащить аудиофайлы, чтобы распознать их.</translation>
+    </message>
+</context>
+<context>
+    <name>_ReasonTr</name>
+    <message>
+        <source>this PDF is protected by a password</source>
+        <translation>этот PDF защищён паролем</translation>
+    </message>
+    <message>
+        <source>the password is wrong for this PDF</source>
+        <translation>неверный пароль для этого PDF</translation>
+    </message>
+    <message>
+        <source>the file is empty (0 bytes)</source>
+        <translation>файл пуст (0 байт)</translation>
+    </message>
+    <message>
+        <source>the file does not exist (moved or deleted?)</source>
+        <translation>файла нет (перемещён или удалён?)</translation>
+    </message>
+    <message>
+        <source>no text found in this file</source>
+        <translation>в файле не найден текст</translation>
+    </message>
+    <message>
+        <source>this is not a valid %1 file (%2)</source>
+        <translation>это не настоящий файл %1 (%2)</translation>
+    </message>
+    <message>
+        <source>this PDF is damaged and cannot be opened (%1)</source>
+        <translation>этот PDF повреждён и не открывается (%1)</translation>
+    </message>
+    <message>
+        <source>this PDF is damaged: %1</source>
+        <translation>этот PDF повреждён: %1</translation>
+    </message>
+    <message>
+        <source>this %1 file is damaged (%2)</source>
+        <translation>этот файл %1 повреждён (%2)</translation>
+    </message>
+    <message>
+        <source>this is not a text file (%1)</source>
+        <translation>это не текстовый файл (%1)</translation>
+    </message>
+    <message>
+        <source>files of type &apos;%1&apos; are not supported</source>
+        <translation>файлы типа «%1» не поддерживаются</translation>
+    </message>
+    <message>
+        <source>permission denied: the file cannot be read</source>
+        <translation>нет доступа: файл не читается</translation>
+    </message>
+    <message>
+        <source>the file cannot be read (%1)</source>
+        <translation>файл не читается (%1)</translation>
+    </message>
+    <message>
+        <source>this PDF has no pages</source>
+        <translation>в этом PDF нет страниц</translation>
     </message>
 </context>
 </TS>
