@@ -64,11 +64,16 @@ def describe(gaps: list[float]) -> str:
 
 
 def run_loop_until(app: Any, done: Callable[[], bool], timeout_s: float) -> None:
-    from PySide6.QtCore import QEventLoop
+    """Run the event loop until done() (checked every 50 ms) or the timeout."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
+    loop = QEventLoop()
     end = time.monotonic() + timeout_s
-    while not done() and time.monotonic() < end:
-        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+    poll = QTimer()
+    poll.timeout.connect(lambda: loop.quit() if done() or time.monotonic() > end else None)
+    poll.start(50)
+    loop.exec()
+    poll.stop()
 
 
 def main() -> int:

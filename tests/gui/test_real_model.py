@@ -124,8 +124,8 @@ def test_truncated_gguf_added_in_settings_shows_a_clear_error(qtbot, real_window
     with open(source, "rb") as f:
         broken.write_bytes(f.read(4 * 1024 * 1024))
     dialog = w.open_settings()
-    with qtbot.waitSignal(dialog.add_model_file(broken).signals.sig_finished, timeout=30_000):
-        pass
+    dialog.add_model_file(broken)
+    qtbot.waitUntil(lambda: "Could not add" in dialog.model_status.text(), timeout=30_000)
     text = dialog.model_status.text()
     assert "Could not add the model" in text and "broken.gguf" in text
     assert "broken" not in " ".join(dialog.model_ids())

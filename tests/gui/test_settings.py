@@ -85,9 +85,9 @@ def test_model_picker_lists_adds_and_activates(qtbot, window, assistant, tmp_pat
     bad = tmp_path / "notes.gguf"
     bad.write_bytes(b"hello world")
     dialog.choose_gguf = lambda: str(bad)
-    with qtbot.waitSignal(dialog.add_model_file(bad).signals.sig_finished, timeout=3000):
-        pass
-    assert "not a GGUF" in dialog.model_status.text()
+    dialog.add_model_file(bad)
+    qtbot.waitUntil(lambda: "not a GGUF" in dialog.model_status.text(), timeout=5000)
+    qtbot.waitUntil(dialog.add_button.isEnabled, timeout=5000)
     assert dialog.model_ids() == ["fake-small", "fake-big"]
     # A good one is listed.
     good = tmp_path / "mine.gguf"
