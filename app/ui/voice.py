@@ -9,9 +9,12 @@ Contract used by the main window:
         dropped audio files: transcript into `editor`, with a progress bar and cancel.
 
 Capture runs on QtMultimedia (QMediaDevices, QAudioSource): 16 kHz mono Int16 when the
-device offers it, otherwise the device's own format converted in numpy/PyAV. The source is
-opened on press, and on release a short tail is still read, so the first and the last
-word are kept. Transcription runs on a pool worker; the UI thread only paints.
+device offers it, otherwise the device's own format converted in numpy/PyAV as it
+arrives. The source is opened on press, and on release a short tail is still read, so
+the first and the last word are kept. The audio goes into a LiveAudio buffer that a pool
+worker transcribes while the user speaks (SpeechService.transcribe_live): finished
+phrases appear during the recording, and on release only the words after the last pause
+are left to recognise. The UI thread only paints.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ from PySide6.QtWidgets import (
 from app.core import audio
 from app.core.speech import NO_SPEECH, Segment
 from app.core.types import SovaError
-from app.ui.workers import FunctionWorker, GeneratorWorker, start
+from app.ui.workers import GeneratorWorker, start
 
 if TYPE_CHECKING:
     from app.core.assistant import Assistant
@@ -115,7 +118,8 @@ class Recorder(QObject):
         self._io: Any = None
         self._device: QAudioDevice | None = None
         self._format = QAudioFormat()
-        self._chunks: list[bytes] = []
+        self.live = audio.LiveAudio()  # the current recording, 16 kHz mono, as it arrives
+        self._converter: audio.StreamConverter | None = None
         self._bytes = 0
         self._level = -100.0
         self._started_at = 0.0
@@ -160,7 +164,11 @@ class Recorder(QObject):
         self._format = capture_format(device)
         if _SAMPLE_FORMATS.get(self._format.sampleFormat()) is None:
             raise SovaError(f"The microphone {device.description()} offers no usable sample format.")
-        self._chunks, self._bytes, self._level = [], 0, -100.0
+        self.live = audio.LiveAudio()
+        self._converter = audio.StreamConverter(
+            _SAMPLE_FORMATS[self._format.sampleFormat()], self._format.channelCount(), self._format.sampleRate()
+        )
+        self._bytes, self._level = 0, -100.0
         self._stopping = False
         source = QAudioSource(device, self._format, self)
         # ~0.5 s of buffer: a busy UI thread must not make the device drop audio.
@@ -192,6 +200,7 @@ class Recorder(QObject):
         self._tail.stop()
         self._limit.stop()
         self._drop_source()
+        self.live.close()
 
     # ---- internals -------------------------------------------------------------
 
@@ -214,24 +223,20 @@ class Recorder(QObject):
         if self._io is None or self._io.bytesAvailable() <= 0:
             return b""
         data = bytes(self._io.readAll())
-        if data:
-            self._chunks.append(data)
+        if data and self._converter is not None:
             self._bytes += len(data)
+            self.live.append(self._converter.feed(data))  # the transcriber reads it while we record
         return data
-
-    def _samples(self) -> np.ndarray:
-        raw = b"".join(self._chunks)
-        fmt = _SAMPLE_FORMATS[self._format.sampleFormat()]
-        frames = audio.to_float32(raw, fmt, self._format.channelCount())
-        return audio.to_16k_mono(frames, self._format.sampleRate())
 
     def _finish(self, reason: str) -> None:
         if self._source is None:
             return
         self._drain()  # everything the device delivered up to now
-        samples = self._samples()
+        if self._converter is not None:
+            self.live.append(self._converter.flush())
         self._drop_source()
-        self.sig_finished.emit(samples, reason)
+        self.live.close()
+        self.sig_finished.emit(self.live.read(), reason)
 
     def _drop_source(self) -> None:
         self._poll.stop()
@@ -362,8 +367,7 @@ class VoiceButton(QWidget):
         self._jobs: list[_Job] = []
         self._file_queue: list[Path] = []
         self._shortcut_held = False
-        self._press_cursor: QTextCursor | None = None
-        self._prewarm: Any = None
+        self._live_job: _Job | None = None  # the recording being transcribed as it is made
         self._released_at = 0.0
         self.last_recording: np.ndarray | None = None  # tests check nothing was dropped
 
@@ -459,16 +463,19 @@ class VoiceButton(QWidget):
         cursor = QTextCursor(self.editor.textCursor())
         if cursor.hasSelection():  # never overwrite what the user selected
             cursor.setPosition(cursor.selectionEnd())
-        self._press_cursor = cursor
         try:
             self.recorder.start(device, settings.max_seconds)
         except SovaError as exc:
             self.show_message(str(exc), error=True)
             return
-        self._prewarm_model()
         self.show_message("")
-        self._set_state("recording")
         self._tick.start()
+        # Transcribe while the user speaks: phrases appear as they end, and on release
+        # only the words after the last pause are left (and the model loads meanwhile).
+        live = self.recorder.live
+        job = _Job("mic", cursor)
+        self._live_job = job
+        self._run(job, lambda progress, cancel: self.assistant.speech.transcribe_live(live, progress, cancel))
 
     def stop_recording(self) -> None:
         """Stop (after a short tail) and transcribe what was captured."""
@@ -493,9 +500,8 @@ class VoiceButton(QWidget):
         self._run(job, lambda progress, cancel: self.assistant.speech.transcribe_file(path, progress, cancel))
 
     def transcribe_samples(self, samples: np.ndarray, reason: str = "") -> None:
-        """Transcribe float32 16 kHz mono samples into the box at the recording's cursor."""
-        cursor = self._press_cursor or QTextCursor(self.editor.textCursor())
-        self._press_cursor = None
+        """Transcribe float32 16 kHz mono samples (a whole recording) into the box at the cursor."""
+        cursor = QTextCursor(self.editor.textCursor())
         job = _Job("mic", cursor, reason=reason, released_at=self._released_at)
         self.show_message(reason or "Transcribing…", error=bool(reason))
         self._run(job, lambda progress, cancel: self.assistant.speech.transcribe_pcm(samples, progress, cancel))
@@ -561,21 +567,18 @@ class VoiceButton(QWidget):
 
     # ---- recording -> transcription ----------------------------------------------------
 
-    def _prewarm_model(self) -> None:
-        # Load the model while the user speaks, so release -> text costs only decoding.
-        if self._prewarm is not None:
-            return
-        worker = FunctionWorker(self.assistant.speech.prepare)
-        worker.signals.sig_finished.connect(lambda: setattr(self, "_prewarm", None))
-        worker.signals.sig_error.connect(lambda exc: self.show_message(str(exc), error=True))
-        self._prewarm = start(worker)
-
     def _on_recorded(self, samples: np.ndarray, reason: str) -> None:
+        # The live job sees the end of the recording itself (LiveAudio closed) and
+        # transcribes what is left; here only the screen changes.
         self._tick.stop()
         self.meter.set_level(-100.0)
         self.last_recording = samples
+        job, self._live_job = self._live_job, None
+        if job is not None and job in self._jobs:
+            job.reason, job.released_at = reason, self._released_at
+            if not job.failed:
+                self.show_message(reason or "Transcribing…", error=bool(reason))
         self._set_state("transcribing" if self._jobs else "idle")
-        self.transcribe_samples(samples, reason)
 
     def _on_tick(self) -> None:
         self.meter.set_level(self.recorder.level_dbfs)
@@ -628,6 +631,8 @@ class VoiceButton(QWidget):
     def _on_error(self, job: _Job, exc: BaseException) -> None:
         text = str(exc) if isinstance(exc, SovaError) else f"Transcription failed: {exc}"
         job.failed = True  # the error stays on screen (not replaced by "No speech detected")
+        if job is self._live_job and self.recorder.recording:
+            self.recorder.stop(0)  # nothing would transcribe the rest: stop listening now
         self.show_message(text, error=True)
 
     def _on_job_done(self, job: _Job) -> None:
@@ -671,7 +676,7 @@ class VoiceButton(QWidget):
         self.sig_state.emit(state)
 
     def closeEvent(self, e: QEvent) -> None:  # type: ignore[override]
-        self.recorder.abort()
+        self.recorder.abort()  # closes the live audio: its job ends
         for job in self._jobs:
             if job.worker is not None:
                 job.worker.cancel()
