@@ -530,6 +530,7 @@ class Ingestor:
         self.ocr_languages = ocr_languages
         self.listener = listener
         self.gate = gate or PauseGate()
+        self._produced: dict[str, int] = {}  # chunks the parser has made, per file
         try:
             import inspect
 
@@ -538,6 +539,11 @@ class Ingestor:
             self._embed_progress = False
 
     # -- status -------------------------------------------------------------------------
+
+    def _made(self, p: str, st: dict[str, Any]) -> int:
+        """Chunks of a file parsed so far: the parser runs up to a queue ahead of the
+        embedder, so "embedding k/n" counts n from the parser (the panel's estimate)."""
+        return max(st["parsed"], self._produced.get(p, 0))
 
     def _emit(self, path: str, status: FileStatus, detail: str = "", progress: float | None = None,
               error: str | None = None, collection: str = "default", chunks: int = 0, pages: int | None = None) -> None:
@@ -597,6 +603,7 @@ class Ingestor:
                     batch: list[Any] = []
                     for draft in self.chunk_sections(iter(stream), self.chunk_chars, self.overlap):
                         batch.append(draft)
+                        self._produced[spath] = self._produced.get(spath, 0) + 1
                         if len(batch) >= self.PARSE_BATCH:
                             put(_Parsed(job, "chunks", drafts=batch))
                             batch = []
@@ -663,7 +670,7 @@ class Ingestor:
                     def on_batch(done: int, _p: str = first, _base: int = base) -> None:
                         st_ = state[_p]
                         k = min(_base + done, st_["parsed"])
-                        self._emit(_p, FileStatus.EMBEDDING, f"embedding {k}/{st_['parsed']}" + ("" if st_["ended"] else "+"),
+                        self._emit(_p, FileStatus.EMBEDDING, f"embedding {k}/{self._made(_p, st_)}" + ("" if st_["ended"] else "+"),
                                    k / max(st_["parsed"], 1), collection=st_["job"].collection)
                         progress(overall(k / max(st_["parsed"], 1)), f"{Path(_p).name}: embedding {k}/{st_['parsed']}")
 
@@ -685,7 +692,7 @@ class Ingestor:
                     for (d, _), cid in zip(items, ids):
                         st["rows"].append(ChunkRow(cid, p, st["job"].collection, d.ordinal, d.page,
                                                    " / ".join(d.heading_path), d.text, d.char_start))
-                    self._emit(p, FileStatus.EMBEDDING, f"embedding {st['embedded']}/{st['parsed']}"
+                    self._emit(p, FileStatus.EMBEDDING, f"embedding {st['embedded']}/{self._made(p, st)}"
                                + ("" if st["ended"] else "+"), st["embedded"] / max(st["parsed"], 1),
                                collection=st["job"].collection)
                     progress(overall(st["embedded"] / max(st["parsed"], 1)),
