@@ -101,6 +101,62 @@ def test_russian_asterisk_prompts_wer(assistant: Assistant, fetched: Path) -> No
     assert wer <= RU_WER_MAX, list(zip(refs, hyps))
 
 
+def _russian(fetched: Path) -> dict[Path, str]:
+    texts = {}
+    with gzip.open(fetched / RU_TEXT, "rt", encoding="utf-8") as f:
+        for line in f:
+            if ":" in line and not line.startswith(";"):
+                k, v = line.split(":", 1)
+                texts[k.strip()] = v.strip()
+    return {fetched / RU_WAVS / f"{name}.wav": texts[name] for name in RU_NAMES}
+
+
+def _live(assistant: Assistant, samples: np.ndarray, language: str, speed: float = 4.0) -> list[Segment]:
+    """Dictation through transcribe_live: samples arrive in 20 ms chunks at `speed` x real time."""
+    import threading
+    import time
+
+    live = audio.LiveAudio()
+
+    def feed() -> None:
+        for i in range(0, len(samples), 320):
+            live.append(samples[i : i + 320])
+            time.sleep(0.02 / speed)
+        live.close()
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    try:
+        return list(assistant.speech.transcribe_live(live, language=language))
+    finally:
+        feeder.join()
+
+
+def test_live_dictation_keeps_the_word_error_rate(assistant: Assistant, fetched: Path) -> None:
+    """The streaming path (pieces cut at pauses, fitted encoder window) on the same material."""
+    assistant.settings.speech.model = "whisper-base"
+    en = librivox(fetched)
+    refs, hyps = [], []
+    for wav, ref in en.items():
+        refs.append(normalise(ref))
+        hyps.append(normalise(text_of(_live(assistant, audio.decode_file(wav), "en"))))
+    en_wer = jiwer.wer(refs, hyps)
+    # A 25-s dictation with pauses: committed in pieces, nothing lost or doubled at the cuts.
+    pause = np.zeros(int(0.6 * 16000), np.float32)
+    long = np.concatenate([x for wav in en for x in (audio.decode_file(wav), pause)])
+    segs = _live(assistant, long, "en", speed=1.5)
+    long_wer = jiwer.wer(" ".join(refs), normalise(text_of(segs)))
+    assert len({round(s.start) for s in segs}) >= 3 and [s.start for s in segs] == sorted(s.start for s in segs)
+    refs, hyps = [], []
+    for wav, ref in _russian(fetched).items():
+        refs.append(normalise(ref))
+        hyps.append(normalise(text_of(_live(assistant, audio.decode_file(wav), "ru", speed=8.0))))
+    ru_wer = jiwer.wer(refs, hyps)
+    print(f"\nlive dictation WER: English clips {en_wer:.3f}, 25-s dictation {long_wer:.3f}, Russian prompts {ru_wer:.3f}")
+    assert en_wer <= EN_WER_MAX and long_wer <= EN_WER_MAX
+    assert ru_wer <= RU_WER_MAX, list(zip(refs, hyps))
+
+
 def test_tiny_en_model_is_selectable(assistant: Assistant, fetched: Path) -> None:
     assistant.settings.speech.model = "whisper-tiny.en"
     try:
