@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core import audio
-from app.core.speech import NO_SPEECH, Segment
+from app.core.speech import Segment
 from app.core.types import SovaError
 from app.ui.workers import GeneratorWorker, start
 
@@ -163,7 +163,7 @@ class Recorder(QObject):
         self._device = device
         self._format = capture_format(device)
         if _SAMPLE_FORMATS.get(self._format.sampleFormat()) is None:
-            raise SovaError(f"The microphone {device.description()} offers no usable sample format.")
+            raise SovaError(self.tr("The microphone %1 offers no usable sample format.").replace("%1", device.description()))
         self.live = audio.LiveAudio()
         self._converter = audio.StreamConverter(
             _SAMPLE_FORMATS[self._format.sampleFormat()], self._format.channelCount(), self._format.sampleRate()
@@ -248,32 +248,38 @@ class Recorder(QObject):
             source.deleteLater()
 
     def _on_limit(self) -> None:
-        self._finish(f"Stopped at the maximum length of {self._max_seconds} s; transcribing what was recorded.")
+        self._finish(
+            self.tr("Stopped at the maximum length of %1 s; transcribing what was recorded.").replace(
+                "%1", str(self._max_seconds)
+            )
+        )
 
     def _on_error(self) -> None:
         source = self._source
         if source is None:
             return
-        reason = self._error_text(source.error()) + " Transcribing what was recorded."
+        reason = self._error_text(source.error()) + " " + self.tr("Transcribing what was recorded.")
         self._io = None  # the device is gone: do not read it again
         self._finish(reason)
 
     def _error_text(self, error: object) -> str:
-        name = self.device_name or "the microphone"
+        name = self.device_name or self.tr("the microphone")
         if error == QAudio.Error.OpenError:
-            return f"Sova cannot open {name}: access was denied or the device is busy."
-        if error == QAudio.Error.IOError:
-            return f"{name} stopped delivering audio (was it unplugged?)."
-        if error == QAudio.Error.FatalError:
-            return f"{name} failed and cannot be used right now."
-        return f"{name} reported an error ({error.name})."
+            text = self.tr("Sova cannot open %1: access was denied or the device is busy.")
+        elif error == QAudio.Error.IOError:
+            text = self.tr("%1 stopped delivering audio (was it unplugged?).")
+        elif error == QAudio.Error.FatalError:
+            text = self.tr("%1 failed and cannot be used right now.")
+        else:
+            text = self.tr("%1 reported an error (%2).").replace("%2", str(getattr(error, "name", error)))
+        return text.replace("%1", name)
 
     def _on_inputs_changed(self) -> None:
         if self._source is None or self._device is None:
             return
         wanted = device_id(self._device)
         if not any(device_id(d) == wanted for d in audio_inputs()):
-            self._finish(f"{self.device_name} was disconnected; transcribing what was recorded.")
+            self._finish(self.tr("%1 was disconnected; transcribing what was recorded.").replace("%1", self.device_name))
 
 
 def mic_icon(color: str) -> QIcon:
@@ -394,7 +400,7 @@ class VoiceButton(QWidget):
         self.progress.hide()
         self.cancel_button = QToolButton(self)
         self.cancel_button.setText("✕")
-        self.cancel_button.setToolTip("Stop transcribing the file (the text so far is kept)")
+        self.cancel_button.setToolTip(self.tr("Stop transcribing the file (the text so far is kept)"))
         self.cancel_button.clicked.connect(self.cancel_files)
         self.cancel_button.hide()
 
@@ -441,13 +447,16 @@ class VoiceButton(QWidget):
         if audio_inputs():
             self.button.setEnabled(True)
             mode = self.assistant.settings.speech.mode
-            how = "Hold to talk (or hold Ctrl+Space)" if mode == "push" else "Click (or Ctrl+Space) to start and stop"
-            self.button.setToolTip(f"{how}. Drop an audio file on the window to transcribe it.")
+            self.button.setToolTip(
+                self.tr("Hold to talk (or hold Ctrl+Space). Drop an audio file on the window to transcribe it.")
+                if mode == "push"
+                else self.tr("Click (or Ctrl+Space) to start and stop. Drop an audio file on the window to transcribe it.")
+            )
         else:
             self.button.setEnabled(False)
             self.button.setToolTip(
-                "No microphone found. Connect one (or allow access to it) to dictate; "
-                "you can still drop an audio file on the window to transcribe it."
+                # One literal: lupdate does not join adjacent string literals.
+                self.tr("No microphone found. Connect one (or allow access to it) to dictate; you can still drop an audio file on the window to transcribe it.")  # noqa: E501
             )
 
     def start_recording(self) -> None:
@@ -458,7 +467,7 @@ class VoiceButton(QWidget):
         device = pick_device(settings.input_device)
         if device is None:
             self.refresh_devices()
-            self.show_message("No microphone found.", error=True)
+            self.show_message(self.tr("No microphone found."), error=True)
             return
         cursor = QTextCursor(self.editor.textCursor())
         if cursor.hasSelection():  # never overwrite what the user selected
@@ -488,7 +497,7 @@ class VoiceButton(QWidget):
         path = Path(path)
         if any(j.kind == "file" for j in self._jobs):
             self._file_queue.append(path)
-            self.show_message(f"Queued {path.name}")
+            self.show_message(self.tr("Queued %1").replace("%1", path.name))
             return
         cursor = QTextCursor(self.editor.textCursor())
         cursor.movePosition(QTextCursor.MoveOperation.End)  # a transcript goes after typed text
@@ -496,14 +505,14 @@ class VoiceButton(QWidget):
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
-        self.show_message(f"Transcribing {path.name}…")
+        self.show_message(self.tr("Transcribing %1…").replace("%1", path.name))
         self._run(job, lambda progress, cancel: self.assistant.speech.transcribe_file(path, progress, cancel))
 
     def transcribe_samples(self, samples: np.ndarray, reason: str = "") -> None:
         """Transcribe float32 16 kHz mono samples (a whole recording) into the box at the cursor."""
         cursor = QTextCursor(self.editor.textCursor())
         job = _Job("mic", cursor, reason=reason, released_at=self._released_at)
-        self.show_message(reason or "Transcribing…", error=bool(reason))
+        self.show_message(reason or self.tr("Transcribing…"), error=bool(reason))
         self._run(job, lambda progress, cancel: self.assistant.speech.transcribe_pcm(samples, progress, cancel))
 
     def cancel_files(self) -> None:
@@ -577,7 +586,7 @@ class VoiceButton(QWidget):
         if job is not None and job in self._jobs:
             job.reason, job.released_at = reason, self._released_at
             if not job.failed:
-                self.show_message(reason or "Transcribing…", error=bool(reason))
+                self.show_message(reason or self.tr("Transcribing…"), error=bool(reason))
         self._set_state("transcribing" if self._jobs else "idle")
 
     def _on_tick(self) -> None:
@@ -585,8 +594,14 @@ class VoiceButton(QWidget):
         if self.recorder.recording:
             secs = int(self.recorder.seconds)
             limit = self.assistant.settings.speech.max_seconds
-            hint = "release to stop" if self.assistant.settings.speech.mode == "push" else "click to stop"
-            self.status.setText(f"Listening {secs // 60}:{secs % 60:02d} / {limit // 60}:{limit % 60:02d}\n{hint}")
+            listening = (
+                self.tr("Listening %1 / %2\nrelease to stop")
+                if self.assistant.settings.speech.mode == "push"
+                else self.tr("Listening %1 / %2\nclick to stop")
+            )
+            self.status.setText(
+                listening.replace("%1", f"{secs // 60}:{secs % 60:02d}").replace("%2", f"{limit // 60}:{limit % 60:02d}")
+            )
             self.status.setStyleSheet("")
             self.status.show()
 
@@ -598,7 +613,9 @@ class VoiceButton(QWidget):
         worker.signals.sig_item.connect(lambda seg: self._on_segment(job, seg))
         worker.signals.sig_progress.connect(lambda f, text: self._on_progress(job, f, text))
         worker.signals.sig_error.connect(lambda exc: self._on_error(job, exc))
-        worker.signals.sig_cancelled.connect(lambda: self.show_message(f"Stopped transcribing {job.name}."))
+        worker.signals.sig_cancelled.connect(
+            lambda: self.show_message(self.tr("Stopped transcribing %1.").replace("%1", job.name)) if job.kind == "file" else None
+        )
         worker.signals.sig_finished.connect(lambda: self._on_job_done(job))
         self._jobs.append(job)
         self._set_state("recording" if self.recorder.recording else "transcribing")
@@ -625,11 +642,11 @@ class VoiceButton(QWidget):
             self.progress.setRange(0, 1000)
             self.progress.setValue(int(fraction * 1000))
             if fraction < 1.0:
-                self.status.setText(f"{job.name}: {int(fraction * 100)}%")
+                self.status.setText(self.tr("%1: %2%").replace("%1", job.name).replace("%2", str(int(fraction * 100))))
                 self.status.show()
 
     def _on_error(self, job: _Job, exc: BaseException) -> None:
-        text = str(exc) if isinstance(exc, SovaError) else f"Transcription failed: {exc}"
+        text = str(exc) if isinstance(exc, SovaError) else self.tr("Transcription failed: %1").replace("%1", str(exc))
         job.failed = True  # the error stays on screen (not replaced by "No speech detected")
         if job is self._live_job and self.recorder.recording:
             self.recorder.stop(0)  # nothing would transcribe the rest: stop listening now
@@ -647,8 +664,12 @@ class VoiceButton(QWidget):
             if text and nxt and not nxt.isspace():
                 job.cursor.insertText(" ")
             if not text:
-                where = f" in {job.name}" if job.kind == "file" else ""
-                self.show_message(f"{NO_SPEECH}{where}.", error=False)
+                self.show_message(
+                    self.tr("No speech detected in %1.").replace("%1", job.name)
+                    if job.kind == "file"
+                    else self.tr("No speech detected."),
+                    error=False,
+                )
             elif job.reason:
                 self.show_message(job.reason, error=True)
             else:
@@ -666,7 +687,7 @@ class VoiceButton(QWidget):
     def _set_state(self, state: str) -> None:
         self.button.setProperty("recording", state == "recording")
         self.button.setIcon(self._icons["recording" if self.recorder.recording else "idle"])
-        self.button.setAccessibleName("Stop recording" if self.recorder.recording else "Record a question")
+        self.button.setAccessibleName(self.tr("Stop recording") if self.recorder.recording else self.tr("Record a question"))
         self.button.setStyleSheet(
             "QToolButton#voiceButton { background: #d93025; color: white; border-radius: 6px; }"
             if self.recorder.recording

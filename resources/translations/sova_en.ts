@@ -505,6 +505,45 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     </message>
 </context>
 <context>
+    <name>Recorder</name>
+    <message>
+        <source>The microphone %1 offers no usable sample format.</source>
+        <translation>The microphone %1 offers no usable sample format.</translation>
+    </message>
+    <message>
+        <source>Stopped at the maximum length of %1 s; transcribing what was recorded.</source>
+        <translation>Stopped at the maximum length of %1 s; transcribing what was recorded.</translation>
+    </message>
+    <message>
+        <source>Transcribing what was recorded.</source>
+        <translation>Transcribing what was recorded.</translation>
+    </message>
+    <message>
+        <source>the microphone</source>
+        <translation>the microphone</translation>
+    </message>
+    <message>
+        <source>Sova cannot open %1: access was denied or the device is busy.</source>
+        <translation>Sova cannot open %1: access was denied or the device is busy.</translation>
+    </message>
+    <message>
+        <source>%1 stopped delivering audio (was it unplugged?).</source>
+        <translation>%1 stopped delivering audio (was it unplugged?).</translation>
+    </message>
+    <message>
+        <source>%1 failed and cannot be used right now.</source>
+        <translation>%1 failed and cannot be used right now.</translation>
+    </message>
+    <message>
+        <source>%1 reported an error (%2).</source>
+        <translation>%1 reported an error (%2).</translation>
+    </message>
+    <message>
+        <source>%1 was disconnected; transcribing what was recorded.</source>
+        <translation>%1 was disconnected; transcribing what was recorded.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -624,6 +663,81 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>at %1</source>
         <translation>at %1</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceButton</name>
+    <message>
+        <source>Stop transcribing the file (the text so far is kept)</source>
+        <translation>Stop transcribing the file (the text so far is kept)</translation>
+    </message>
+    <message>
+        <source>Hold to talk (or hold Ctrl+Space). Drop an audio file on the window to transcribe it.</source>
+        <translation>Hold to talk (or hold Ctrl+Space). Drop an audio file on the window to transcribe it.</translation>
+    </message>
+    <message>
+        <source>Click (or Ctrl+Space) to start and stop. Drop an audio file on the window to transcribe it.</source>
+        <translation>Click (or Ctrl+Space) to start and stop. Drop an audio file on the window to transcribe it.</translation>
+    </message>
+    <message>
+        <source>No microphone found. Connect one (or allow access to it) to dictate; you can still drop an audio file on the window to transcribe it.</source>
+        <translation>No microphone found. Connect one (or allow access to it) to dictate; you can still drop an audio file on the window to transcribe it.</translation>
+    </message>
+    <message>
+        <source>No microphone found.</source>
+        <translation>No microphone found.</translation>
+    </message>
+    <message>
+        <source>Queued %1</source>
+        <translation>Queued %1</translation>
+    </message>
+    <message>
+        <source>Transcribing %1…</source>
+        <translation>Transcribing %1…</translation>
+    </message>
+    <message>
+        <source>Transcribing…</source>
+        <translation>Transcribing…</translation>
+    </message>
+    <message>
+        <source>Listening %1 / %2
+release to stop</source>
+        <translation>Listening %1 / %2
+release to stop</translation>
+    </message>
+    <message>
+        <source>Listening %1 / %2
+click to stop</source>
+        <translation>Listening %1 / %2
+click to stop</translation>
+    </message>
+    <message>
+        <source>Stopped transcribing %1.</source>
+        <translation>Stopped transcribing %1.</translation>
+    </message>
+    <message>
+        <source>%1: %2%</source>
+        <translation>%1: %2%</translation>
+    </message>
+    <message>
+        <source>Transcription failed: %1</source>
+        <translation>Transcription failed: %1</translation>
+    </message>
+    <message>
+        <source>No speech detected in %1.</source>
+        <translation>No speech detected in %1.</translation>
+    </message>
+    <message>
+        <source>No speech detected.</source>
+        <translation>No speech detected.</translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation>Stop recording</translation>
+    </message>
+    <message>
+        <source>Record a question</source>
+        <translation>Record a question</translation>
     </message>
 </context>
 <context>

@@ -505,6 +505,45 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     </message>
 </context>
 <context>
+    <name>Recorder</name>
+    <message>
+        <source>The microphone %1 offers no usable sample format.</source>
+        <translation>Микрофон %1 не поддерживает ни один подходящий формат звука.</translation>
+    </message>
+    <message>
+        <source>Stopped at the maximum length of %1 s; transcribing what was recorded.</source>
+        <translation>Запись остановлена на максимальной длине %1 с; распознаю то, что записано.</translation>
+    </message>
+    <message>
+        <source>Transcribing what was recorded.</source>
+        <translation>Распознаю то, что записано.</translation>
+    </message>
+    <message>
+        <source>the microphone</source>
+        <translation>микрофон</translation>
+    </message>
+    <message>
+        <source>Sova cannot open %1: access was denied or the device is busy.</source>
+        <translation>Сова не может открыть %1: доступ запрещён или устройство занято.</translation>
+    </message>
+    <message>
+        <source>%1 stopped delivering audio (was it unplugged?).</source>
+        <translation>%1 перестал передавать звук (его отключили?).</translation>
+    </message>
+    <message>
+        <source>%1 failed and cannot be used right now.</source>
+        <translation>%1 неисправен и сейчас не может использоваться.</translation>
+    </message>
+    <message>
+        <source>%1 reported an error (%2).</source>
+        <translation>%1 сообщил об ошибке (%2).</translation>
+    </message>
+    <message>
+        <source>%1 was disconnected; transcribing what was recorded.</source>
+        <translation>%1 отключён; распознаю то, что записано.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -624,6 +663,81 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>at %1</source>
         <translation>на %1</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceButton</name>
+    <message>
+        <source>Stop transcribing the file (the text so far is kept)</source>
+        <translation>Остановить распознавание файла (уже полученный текст сохранится)</translation>
+    </message>
+    <message>
+        <source>Hold to talk (or hold Ctrl+Space). Drop an audio file on the window to transcribe it.</source>
+        <translation>Удерживайте, чтобы говорить (или удерживайте Ctrl+Пробел). Перетащите аудиофайл в окно, чтобы распознать его.</translation>
+    </message>
+    <message>
+        <source>Click (or Ctrl+Space) to start and stop. Drop an audio file on the window to transcribe it.</source>
+        <translation>Нажмите (или Ctrl+Пробел), чтобы начать и закончить запись. Перетащите аудиофайл в окно, чтобы распознать его.</translation>
+    </message>
+    <message>
+        <source>No microphone found. Connect one (or allow access to it) to dictate; you can still drop an audio file on the window to transcribe it.</source>
+        <translation>Микрофон не найден. Подключите его (или разрешите к нему доступ), чтобы диктовать; аудиофайл можно перетащить в окно и распознать и без микрофона.</translation>
+    </message>
+    <message>
+        <source>No microphone found.</source>
+        <translation>Микрофон не найден.</translation>
+    </message>
+    <message>
+        <source>Queued %1</source>
+        <translation>%1 в очереди</translation>
+    </message>
+    <message>
+        <source>Transcribing %1…</source>
+        <translation>Распознаю %1…</translation>
+    </message>
+    <message>
+        <source>Transcribing…</source>
+        <translation>Распознаю…</translation>
+    </message>
+    <message>
+        <source>Listening %1 / %2
+release to stop</source>
+        <translation>Слушаю %1 / %2
+отпустите, чтобы закончить</translation>
+    </message>
+    <message>
+        <source>Listening %1 / %2
+click to stop</source>
+        <translation>Слушаю %1 / %2
+нажмите, чтобы закончить</translation>
+    </message>
+    <message>
+        <source>Stopped transcribing %1.</source>
+        <translation>Распознавание %1 остановлено.</translation>
+    </message>
+    <message>
+        <source>%1: %2%</source>
+        <translation>%1: %2%</translation>
+    </message>
+    <message>
+        <source>Transcription failed: %1</source>
+        <translation>Не удалось распознать речь: %1</translation>
+    </message>
+    <message>
+        <source>No speech detected in %1.</source>
+        <translation>В %1 речь не обнаружена.</translation>
+    </message>
+    <message>
+        <source>No speech detected.</source>
+        <translation>Речь не обнаружена.</translation>
+    </message>
+    <message>
+        <source>Stop recording</source>
+        <translation>Остановить запись</translation>
+    </message>
+    <message>
+        <source>Record a question</source>
+        <translation>Записать вопрос голосом</translation>
     </message>
 </context>
 <context>
