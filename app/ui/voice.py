@@ -400,7 +400,6 @@ class VoiceButton(QWidget):
         self.progress.hide()
         self.cancel_button = QToolButton(self)
         self.cancel_button.setText("✕")
-        self.cancel_button.setToolTip(self.tr("Stop transcribing the file (the text so far is kept)"))
         self.cancel_button.clicked.connect(self.cancel_files)
         self.cancel_button.hide()
 
@@ -428,7 +427,7 @@ class VoiceButton(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)  # Ctrl+Space anywhere in this window
-        self.refresh_devices()
+        self._retranslate()
         self._set_state("idle")
 
     # ---- public ------------------------------------------------------------------------
@@ -695,6 +694,16 @@ class VoiceButton(QWidget):
         )
         self.meter.setVisible(self.recorder.recording)  # room for the status text otherwise
         self.sig_state.emit(state)
+
+    def _retranslate(self) -> None:
+        self.cancel_button.setToolTip(self.tr("Stop transcribing the file (the text so far is kept)"))
+        self.refresh_devices()  # the button's tooltip
+        self.button.setAccessibleName(self.tr("Stop recording") if self.recorder.recording else self.tr("Record a question"))
+
+    def changeEvent(self, e: QEvent) -> None:  # type: ignore[override]
+        if e.type() == QEvent.Type.LanguageChange:  # the language was switched at run time
+            self._retranslate()
+        super().changeEvent(e)  # type: ignore[arg-type]
 
     def closeEvent(self, e: QEvent) -> None:  # type: ignore[override]
         self.recorder.abort()  # closes the live audio: its job ends

@@ -157,6 +157,30 @@ def test_cancel_a_long_file_keeps_the_text_so_far(qtbot, box, fetched, tmp_path)
     assert "Stopped transcribing" in button.status.text()
 
 
+def test_voice_button_speaks_russian_and_switches_at_run_time(qtbot, assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from app.ui import i18n
+
+    monkeypatch.setattr(voice_mod, "audio_inputs", lambda: [])
+    editor = QPlainTextEdit()
+    qtbot.addWidget(editor)
+    b = VoiceButton(assistant, editor, lambda: None)
+    qtbot.addWidget(b)
+    assert b.button.toolTip().startswith("No microphone found")
+    try:
+        assert i18n.install("ru") == "ru"
+        # LanguageChange events are posted: the button re-reads its texts when they arrive.
+        qtbot.waitUntil(lambda: b.button.toolTip().startswith("Микрофон не найден"), timeout=5_000)
+        assert b.button.accessibleName() == "Записать вопрос голосом"
+        b.start_recording()
+        assert b.status.text() == "Микрофон не найден."
+        b.transcribe_samples(np.zeros(16000, np.float32))  # silence: no model run
+        qtbot.waitUntil(lambda: b.status.text() == "Речь не обнаружена.", timeout=10_000)
+        qtbot.waitUntil(lambda: not b.busy, timeout=10_000)
+    finally:
+        i18n.install("en")
+    qtbot.waitUntil(lambda: b.button.toolTip().startswith("No microphone found"), timeout=5_000)
+
+
 def test_ctrl_space_is_push_to_talk_and_types_no_space(qtbot, assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(voice_mod, "audio_inputs", lambda: ["a microphone"])
     host = QWidget()
