@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import re
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -611,8 +612,49 @@ class DocumentLibrary:
             if r is None or not self.is_relevant(query, best, r.text, TAIL_MARGIN):
                 continue
             out.append(Citation(n=len(out) + 1, path=r.path, page=r.page, heading=r.heading, text=r.text,
-                                score=float(score), chunk_id=r.chunk_id))
+                                score=float(score), chunk_id=r.chunk_id,
+                                start_seconds=transcript_seconds(r.path, r.heading)))
         return out
+
+    # ---- audio transcripts (voice feature; see transcript_sections below) -------------------
+
+    def add_transcript(
+        self,
+        source: Path,
+        segments: Sequence[Any],
+        collection: str | None = None,
+        progress: ProgressCallback = no_progress,
+        cancel: CancelToken | None = None,
+    ) -> IngestReport:
+        """Index the transcript of the audio file ``source`` as a document (blocking: run
+        it in a worker). ``segments`` have ``.start`` (seconds) and ``.text``
+        (app.core.speech.Segment). Passages are cited with the time they start
+        (``Citation.start_seconds``, heading "00:01:23"); adding the same file again
+        replaces its passages. Raises SovaError when the transcript is empty.
+        """
+        from app.core.rag.chunking import chunk_sections
+        from app.core.rag.loaders import DocumentStream
+        from app.core.types import SovaError
+
+        path = Path(os.path.abspath(Path(source).expanduser()))
+        sections = transcript_sections(segments, self.settings.documents.chunk_chars)
+        if not sections:
+            raise SovaError(f"The transcript of {path.name} is empty: nothing to add to the documents.")
+
+        def open_transcript(p: Path, **_options: Any) -> DocumentStream:
+            return DocumentStream(path, "transcript", None, lambda _stream: iter(sections))
+
+        with self._ingest_lock:
+            embedder = self.embedder
+            d = self.settings.documents
+            ingestor = Ingestor(
+                self.registry, self._index_for(embedder), embedder,
+                open_document=open_transcript, chunk_sections=chunk_sections,
+                chunk_chars=d.chunk_chars, overlap=0,  # sections are cut at segment ends already
+                listener=self._on_status, gate=self._gate,
+            )
+            job = FileJob(path, collection or DEFAULT_COLLECTION, force=True)
+            return ingestor.run([job], progress, cancel or CancelToken())
 
     # ---- lifecycle ------------------------------------------------------------------------
 
@@ -631,3 +673,46 @@ class DocumentLibrary:
             self._indexes.clear()
         self.registry.close()
 
+
+# ---- audio transcripts (voice feature) ----------------------------------------------------
+
+_TIMESTAMP = re.compile(r"^(\d{2,}):([0-5]\d):([0-5]\d)$")
+
+
+def transcript_heading(seconds: float) -> str:
+    """00:01:23: how a transcript passage names the moment it starts."""
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def transcript_seconds(path: str, heading: str) -> float | None:
+    """The start time of a transcript passage (an audio file's chunk headed "00:01:23"), else None."""
+    from app.core.audio import is_audio_file
+
+    m = _TIMESTAMP.match(heading)
+    if m is None or not is_audio_file(Path(path)):
+        return None
+    return float(int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3)))
+
+
+def transcript_sections(segments: Sequence[Any], chunk_chars: int) -> list[Any]:
+    """Consecutive segments grouped into sections of at most ``chunk_chars`` characters
+    (one passage each), each headed by the time its first segment starts."""
+    from app.core.rag.loaders import Section
+
+    out: list[Any] = []
+    texts: list[str] = []
+    start = 0.0
+    for seg in segments:
+        text = " ".join(str(seg.text).split())
+        if not text:
+            continue
+        if texts and len(" ".join(texts)) + 1 + len(text) > chunk_chars:
+            out.append(Section(" ".join(texts), None, (transcript_heading(start),)))
+            texts = []
+        if not texts:
+            start = float(seg.start)
+        texts.append(text)
+    if texts:
+        out.append(Section(" ".join(texts), None, (transcript_heading(start),)))
+    return out
