@@ -218,8 +218,16 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>%1 pages</translation>
     </message>
     <message>
+        <source>1 page</source>
+        <translation>1 page</translation>
+    </message>
+    <message>
         <source>%1 passages</source>
         <translation>%1 passages</translation>
+    </message>
+    <message>
+        <source>1 passage</source>
+        <translation>1 passage</translation>
     </message>
     <message>
         <source>indexed</source>
@@ -357,8 +365,16 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Preparing…</translation>
     </message>
     <message>
-        <source>Indexing: %1 of %2 files</source>
-        <translation>Indexing: %1 of %2 files</translation>
+        <source>Indexed %1 of %2</source>
+        <translation>Indexed %1 of %2</translation>
+    </message>
+    <message>
+        <source>Files: %1, indexed: %2, passages: %3</source>
+        <translation>Files: %1, indexed: %2, passages: %3</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>failed: %1</translation>
     </message>
     <message>
         <source>loading the embedding model…</source>
@@ -383,14 +399,6 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Pause indexing for now</source>
         <translation>Pause indexing for now</translation>
-    </message>
-    <message>
-        <source>%1 files, %2 indexed (%3 passages)</source>
-        <translation>%1 files, %2 indexed (%3 passages)</translation>
-    </message>
-    <message>
-        <source>%1 failed</source>
-        <translation>%1 failed</translation>
     </message>
     <message>
         <source>Collections: %1</source>
@@ -738,6 +746,26 @@ click to stop</translation>
     <message>
         <source>Record a question</source>
         <translation>Record a question</translation>
+    </message>
+    <message>
+        <source>Index the transcript of %1 so answers can cite it, with the time of each passage</source>
+        <translation>Index the transcript of %1 so answers can cite it, with the time of each passage</translation>
+    </message>
+    <message>
+        <source>Could not add the transcript: %1</source>
+        <translation>Could not add the transcript: %1</translation>
+    </message>
+    <message>
+        <source>Adding the transcript of %1 to the documents…</source>
+        <translation>Adding the transcript of %1 to the documents…</translation>
+    </message>
+    <message>
+        <source>Added the transcript of %1 to the documents.</source>
+        <translation>Added the transcript of %1 to the documents.</translation>
+    </message>
+    <message>
+        <source>Add to documents</source>
+        <translation>Add to documents</translation>
     </message>
 </context>
 <context>

@@ -218,8 +218,16 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>страниц: %1</translation>
     </message>
     <message>
+        <source>1 page</source>
+        <translation>1 страница</translation>
+    </message>
+    <message>
         <source>%1 passages</source>
         <translation>фрагментов: %1</translation>
+    </message>
+    <message>
+        <source>1 passage</source>
+        <translation>1 фрагмент</translation>
     </message>
     <message>
         <source>indexed</source>
@@ -357,8 +365,16 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Подготовка…</translation>
     </message>
     <message>
-        <source>Indexing: %1 of %2 files</source>
-        <translation>Индексация: %1 из %2 файлов</translation>
+        <source>Indexed %1 of %2</source>
+        <translation>Проиндексировано %1 из %2</translation>
+    </message>
+    <message>
+        <source>Files: %1, indexed: %2, passages: %3</source>
+        <translation>Файлов: %1, проиндексировано: %2, фрагментов: %3</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>с ошибкой: %1</translation>
     </message>
     <message>
         <source>loading the embedding model…</source>
@@ -383,14 +399,6 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Pause indexing for now</source>
         <translation>Приостановить индексацию</translation>
-    </message>
-    <message>
-        <source>%1 files, %2 indexed (%3 passages)</source>
-        <translation>Файлов: %1, проиндексировано: %2 (фрагментов: %3)</translation>
-    </message>
-    <message>
-        <source>%1 failed</source>
-        <translation>с ошибкой: %1</translation>
     </message>
     <message>
         <source>Collections: %1</source>
@@ -738,6 +746,26 @@ click to stop</source>
     <message>
         <source>Record a question</source>
         <translation>Записать вопрос голосом</translation>
+    </message>
+    <message>
+        <source>Index the transcript of %1 so answers can cite it, with the time of each passage</source>
+        <translation>Проиндексировать расшифровку %1, чтобы ответы могли ссылаться на неё с указанием времени каждого фрагмента</translation>
+    </message>
+    <message>
+        <source>Could not add the transcript: %1</source>
+        <translation>Не удалось добавить расшифровку: %1</translation>
+    </message>
+    <message>
+        <source>Adding the transcript of %1 to the documents…</source>
+        <translation>Добавление расшифровки %1 в документы…</translation>
+    </message>
+    <message>
+        <source>Added the transcript of %1 to the documents.</source>
+        <translation>Расшифровка %1 добавлена в документы.</translation>
+    </message>
+    <message>
+        <source>Add to documents</source>
+        <translation>Добавить в документы</translation>
     </message>
 </context>
 <context>
