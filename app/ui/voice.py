@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from app.core import audio
 from app.core.speech import Segment
 from app.core.types import SovaError
-from app.ui.workers import GeneratorWorker, start
+from app.ui.workers import FunctionWorker, GeneratorWorker, start
 
 if TYPE_CHECKING:
     from app.core.assistant import Assistant
@@ -352,6 +352,8 @@ class _Job:
     reason: str = ""  # a message from the recorder to show when done
     released_at: float = 0.0
     failed: bool = False
+    path: Path | None = None  # the audio file (kind "file")
+    segments: list[Segment] = field(default_factory=list)
 
 
 class VoiceButton(QWidget):
@@ -361,6 +363,7 @@ class VoiceButton(QWidget):
     sig_segment = Signal(object)  # each Segment as it is inserted
     sig_done = Signal(str)  # a transcription finished: its text ("" when nothing was heard)
     sig_message = Signal(str)  # the status line's text (errors and hints)
+    sig_added_to_documents = Signal(str)  # an audio file's transcript was indexed (its path)
 
     def __init__(self, assistant: "Assistant", editor: QPlainTextEdit, send: Callable[[], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -402,6 +405,13 @@ class VoiceButton(QWidget):
         self.cancel_button.setText("✕")
         self.cancel_button.clicked.connect(self.cancel_files)
         self.cancel_button.hide()
+        # After a file's transcript: offer to index it, passages cited with their times.
+        self.add_docs_button = QToolButton(self)
+        self.add_docs_button.setObjectName("voiceAddToDocuments")
+        self.add_docs_button.clicked.connect(self.add_transcript_to_documents)
+        self.add_docs_button.hide()
+        self._last_transcript: tuple[Path, list[Segment]] | None = None
+        self._adding: Any = None
 
         info = QVBoxLayout()
         info.setContentsMargins(0, 0, 0, 0)
@@ -412,6 +422,7 @@ class VoiceButton(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
         row.addLayout(info)
+        row.addWidget(self.add_docs_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignBottom)
         row.addWidget(self.meter)
         row.addWidget(self.button, 0, Qt.AlignmentFlag.AlignBottom)
@@ -500,7 +511,8 @@ class VoiceButton(QWidget):
             return
         cursor = QTextCursor(self.editor.textCursor())
         cursor.movePosition(QTextCursor.MoveOperation.End)  # a transcript goes after typed text
-        job = _Job("file", cursor, name=path.name)
+        job = _Job("file", cursor, name=path.name, path=path)
+        self._offer_documents(None)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
@@ -630,6 +642,7 @@ class VoiceButton(QWidget):
             text = " " + text
         cursor.insertText(text)  # the cursor moves past it: the next segment follows
         job.texts.append(seg.text.strip())
+        job.segments.append(seg)
         self.sig_segment.emit(seg)
 
     def _on_progress(self, job: _Job, fraction: float | None, text: str) -> None:
@@ -673,6 +686,8 @@ class VoiceButton(QWidget):
                 self.show_message(job.reason, error=True)
             else:
                 self.show_message("")
+            if text and job.kind == "file" and job.path is not None:
+                self._offer_documents((job.path, list(job.segments)))
         if job.kind == "file" and not any(j.kind == "file" for j in self._jobs):
             self.progress.hide()
             self.cancel_button.hide()
@@ -695,7 +710,42 @@ class VoiceButton(QWidget):
         self.meter.setVisible(self.recorder.recording)  # room for the status text otherwise
         self.sig_state.emit(state)
 
+    # ---- a file's transcript -> the documents ------------------------------------------
+
+    def _offer_documents(self, transcript: tuple[Path, list[Segment]] | None) -> None:
+        self._last_transcript = transcript
+        self.add_docs_button.setVisible(transcript is not None and self._adding is None)
+        if transcript is not None:
+            self.add_docs_button.setToolTip(
+                self.tr("Index the transcript of %1 so answers can cite it, with the time of each passage").replace(
+                    "%1", transcript[0].name
+                )
+            )
+
+    def add_transcript_to_documents(self) -> None:
+        """Index the last file transcript as a document (on a worker; the panel shows it)."""
+        if self._last_transcript is None or self._adding is not None:
+            return
+        path, segments = self._last_transcript
+        library = self.assistant.documents  # cheap to create; indexing runs on the worker
+        worker = FunctionWorker(library.add_transcript, path, segments)
+        worker.signals.sig_result.connect(lambda _report: self._on_added(path))
+        worker.signals.sig_error.connect(lambda exc: self.show_message(
+            str(exc) if isinstance(exc, SovaError) else self.tr("Could not add the transcript: %1").replace("%1", str(exc)),
+            error=True))
+        worker.signals.sig_finished.connect(lambda: setattr(self, "_adding", None))
+        self._adding = worker
+        self.add_docs_button.hide()
+        self.show_message(self.tr("Adding the transcript of %1 to the documents…").replace("%1", path.name))
+        start(worker)
+
+    def _on_added(self, path: Path) -> None:
+        self._last_transcript = None
+        self.show_message(self.tr("Added the transcript of %1 to the documents.").replace("%1", path.name))
+        self.sig_added_to_documents.emit(str(path))
+
     def _retranslate(self) -> None:
+        self.add_docs_button.setText(self.tr("Add to documents"))
         self.cancel_button.setToolTip(self.tr("Stop transcribing the file (the text so far is kept)"))
         self.refresh_devices()  # the button's tooltip
         self.button.setAccessibleName(self.tr("Stop recording") if self.recorder.recording else self.tr("Record a question"))

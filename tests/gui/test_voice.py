@@ -107,6 +107,31 @@ def test_recording_inserts_at_the_cursor_and_sends_on_release(qtbot, box, fetche
     assert sent == [text]
 
 
+def test_file_transcript_can_be_added_to_the_documents_with_times(qtbot, box, fetched, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from app.core.rag.library import DocumentLibrary
+    from tests.fakes.embedder import FakeEmbedder
+
+    editor, button, _ = box
+    assistant = button.assistant
+    # A hashing embedder keeps this GUI test fast; tests/integration covers the real e5.
+    assistant._documents = DocumentLibrary(assistant.paths, assistant.settings, embedder_factory=lambda _name: FakeEmbedder())
+    assert not button.add_docs_button.isVisible()
+    wav = tmp_path / "interview.wav"
+    wav.write_bytes((fetched / LIBRIVOX / CLIP_0880).read_bytes())
+    with qtbot.waitSignal(button.sig_done, timeout=120_000):
+        button.transcribe_file(wav)
+    assert button.add_docs_button.isVisible() and button.add_docs_button.text() == "Add to documents"
+    with qtbot.waitSignal(button.sig_added_to_documents, timeout=60_000) as added:
+        qtbot.mouseClick(button.add_docs_button, Qt.MouseButton.LeftButton)
+    assert added.args == [str(wav)] and not button.add_docs_button.isVisible()
+    assert "interview.wav" in button.status.text()
+    [rec] = assistant.documents.files()
+    assert rec.path == str(wav) and rec.chunks == 1
+    [cite] = assistant.documents.retrieve("ill disposed young man", (), 3)
+    assert cite.start_seconds == 0.0 and cite.heading == "00:00:00" and "young man" in cite.text
+    assistant.documents.close()
+
+
 def test_silent_recording_says_no_speech_and_keeps_the_text(qtbot, box) -> None:  # type: ignore[no-untyped-def]
     editor, button, sent = box
     editor.setPlainText("my question")

@@ -157,6 +157,35 @@ def test_live_dictation_keeps_the_word_error_rate(assistant: Assistant, fetched:
     assert ru_wer <= RU_WER_MAX, list(zip(refs, hyps))
 
 
+def test_file_transcript_added_to_the_documents_is_cited_with_times(assistant: Assistant, fetched: Path, tmp_path: Path) -> None:
+    """Real Whisper + the real bundled embedder: a recording becomes passages cited by time."""
+    import wave
+
+    assistant.settings.speech.model = "whisper-base"
+    assistant.settings.documents.chunk_chars = 150  # several passages from 25 s of speech
+    clips = [audio.decode_file(w) for w in librivox(fetched)]
+    pause = np.zeros(int(0.6 * 16000), np.float32)
+    starts, t = [], 0.0
+    for c in clips:
+        starts.append(t)
+        t += len(c) / 16000 + 0.6
+    path = tmp_path / "reading.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes((np.concatenate([x for c in clips for x in (c, pause)]) * 32767).astype("<i2").tobytes())
+    segs = list(assistant.speech.transcribe_file(path, language="en"))
+    report = assistant.documents.add_transcript(path, segs)
+    assert report.failed == 0 and assistant.documents.files()[0].chunks >= 3
+    cites = assistant.documents.retrieve("Who was rather cold-hearted and selfish?", (), 3)
+    hit = next(c for c in cites if "selfish" in c.text)
+    # Clip 0890 ("Unless to be rather cold-hearted ...") starts at starts[2]; its passage
+    # starts at or before it (grouped with earlier segments), never after.
+    assert hit.path == str(path) and hit.start_seconds is not None
+    assert starts[1] - 1 <= hit.start_seconds <= starts[2] + 0.5, (hit.start_seconds, starts)
+    assert hit.heading == f"00:00:{int(hit.start_seconds):02d}"
+    print(f"\ntranscript passages: {assistant.documents.files()[0].chunks}; 'selfish' cited at {hit.heading}")
+
+
 def test_tiny_en_model_is_selectable(assistant: Assistant, fetched: Path) -> None:
     assistant.settings.speech.model = "whisper-tiny.en"
     try:
