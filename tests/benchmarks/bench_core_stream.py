@@ -4,10 +4,10 @@ Sova: Assistant.ask -> model host process -> pipe -> facade events (store writes
 Baseline: llama_cpp.Llama.create_chat_completion(stream=True) in this process.
 Same model file, prompt, chat template, temperature 0, seed, threads, context size.
 Rate = (tokens - 1) / (time of last token - time of first token), as the consumer sees it.
-Runs alternate (Sova, bare, Sova, bare ...) to share the machine's noise; the best run
-of each side is compared. Goal: Sova >= 0.95 x bare.
+Short rounds alternate (Sova first, then bare first, ...) to share the machine's noise;
+both the overall ratio and the median of per-round ratios are printed. Goal: >= 0.95.
 
-Usage: .venv/bin/python tests/benchmarks/bench_core_stream.py [--model qwen2.5-coder-1.5b] [--runs 2] [--tokens 300]
+Usage: .venv/bin/python tests/benchmarks/bench_core_stream.py [--model qwen2.5-coder-1.5b] [--rounds 4] [--tokens 120] [--threads 2]
 The GUI helper's full-path benchmark may import `bare_stream`, `core_stream` and `Run`.
 """
 
@@ -105,11 +105,33 @@ def core_stream(settings: Settings, prompt: str = PROMPT, assistant: object | No
     return Run(n, last - first, "".join(parts)), assistant
 
 
+def ipc_overhead(tokens: int = 3000) -> float:
+    """Tokens/s the host pipe alone sustains (fake backend, no model): the IPC ceiling."""
+    sys.path.insert(0, str(ROOT / "tests" / "unit"))
+    from app.core.llm import HostedLLM
+    from app.core.types import CancelToken
+
+    f = Path(tempfile.mkdtemp()) / "fake.gguf"
+    f.write_bytes(b"fake")
+    info = ModelInfo("fake", "fake", f, "user", 4, None, True)
+    gen = GenerationSettings(max_tokens=tokens, n_ctx=32768, n_threads=1)
+    llm = HostedLLM(info, gen, backend="test_llm_host:FakeBackend", backend_options={"reply": "w " * tokens})
+    llm.load()
+    n, t0 = 0, 0.0
+    for item in llm.stream_chat([{"role": "user", "content": "go"}], CancelToken()):
+        if isinstance(item, str):
+            n += 1
+            t0 = t0 or time.perf_counter()
+    rate = (n - 1) / (time.perf_counter() - t0)
+    llm.close()
+    return rate
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="qwen2.5-coder-1.5b")
-    ap.add_argument("--runs", type=int, default=2)
-    ap.add_argument("--tokens", type=int, default=300)
+    ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--tokens", type=int, default=120)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
 
@@ -118,26 +140,33 @@ def main() -> int:
     info = ModelRegistry(paths).ensure(args.model)
     settings = bench_settings(args.model, args.tokens, args.threads)
     print(f"model {info.name}, {args.tokens} tokens max, {args.threads} threads, temperature 0")
+    ipc = ipc_overhead()
+    print(f"host pipe alone (fake model): {ipc:,.0f} tokens/s, i.e. {1e6 / ipc:.0f} us per token")
 
+    # Short alternating rounds (order flipped each round) share the machine's noise.
     core_runs: list[Run] = []
     bare_runs: list[Run] = []
     assistant = llm = None
-    for i in range(args.runs):
-        run, assistant = core_stream(settings, assistant=assistant)
-        core_runs.append(run)
-        print(f"  run {i + 1}: sova {run.tokens} tokens {run.rate:6.2f} tok/s", flush=True)
-        run, llm = bare_stream(info, settings, llm=llm)
-        bare_runs.append(run)
-        print(f"  run {i + 1}: bare {run.tokens} tokens {run.rate:6.2f} tok/s", flush=True)
+    for i in range(args.rounds):
+        for side in (("sova", "bare") if i % 2 == 0 else ("bare", "sova")):
+            if side == "sova":
+                run, assistant = core_stream(settings, assistant=assistant)
+                core_runs.append(run)
+            else:
+                run, llm = bare_stream(info, settings, llm=llm)
+                bare_runs.append(run)
+            print(f"  round {i + 1}: {side} {run.tokens} tokens {run.rate:6.2f} tok/s", flush=True)
     assistant.close()  # type: ignore[union-attr]
 
-    core = max(r.rate for r in core_runs)
-    bare = max(r.rate for r in bare_runs)
-    ratio = core / bare
-    same = core_runs[0].text == bare_runs[0].text
-    print(f"same text from both paths: {same}")
-    print(f"sova core path: {core:.2f} tok/s   bare llama-cpp-python: {bare:.2f} tok/s")
-    print(f"ratio {ratio:.3f} (goal >= 0.95): {'MET' if ratio >= 0.95 else 'NOT MET'}")
+    ratios = sorted(c.rate / b.rate for c, b in zip(core_runs, bare_runs))
+    median = ratios[len(ratios) // 2] if len(ratios) % 2 else sum(ratios[len(ratios) // 2 - 1 : len(ratios) // 2 + 1]) / 2
+    core = sum(r.tokens - 1 for r in core_runs) / sum(r.seconds for r in core_runs)
+    bare = sum(r.tokens - 1 for r in bare_runs) / sum(r.seconds for r in bare_runs)
+    print(f"same text from both paths: {core_runs[0].text == bare_runs[0].text}")
+    print(f"sova core path: {core:.2f} tok/s   bare llama-cpp-python: {bare:.2f} tok/s (all rounds)")
+    print(f"per-round ratios: {', '.join(f'{r:.3f}' for r in ratios)}")
+    print(f"ratio {core / bare:.3f} overall, {median:.3f} median of rounds (goal >= 0.95): "
+          f"{'MET' if min(core / bare, median) >= 0.95 else 'NOT MET'}")
     return 0
 
 
