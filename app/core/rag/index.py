@@ -172,15 +172,12 @@ class ChromaIndex:
 
     def search(self, vector: np.ndarray, k: int, collections: Sequence[str] = ()) -> list[DenseHit]:
         """Nearest chunks by cosine, optionally only in some user collections."""
-        n = self.count()
-        if n == 0:
-            return []
         where: dict[str, Any] | None = None
         if collections:
             where = {"collection": {"$in": list(collections)}} if len(collections) > 1 else {"collection": collections[0]}
         res = self._collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=min(k, n),
+            n_results=k,
             where=where,
             include=["distances"],
         )

@@ -236,6 +236,19 @@ class Registry:
                     out[r[0]] = ChunkRow(*r)
         return out
 
+    def chunk_keys(self, ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+        """(path, heading, collection) of live chunks: enough to rank, without the texts."""
+        out: dict[str, tuple[str, str, str]] = {}
+        with self.lock:
+            for i in range(0, len(ids), 500):
+                part = list(ids[i : i + 500])
+                for r in self.conn.execute(
+                    f"SELECT chunk_id, path, heading, collection FROM chunks WHERE chunk_id IN ({','.join('?' * len(part))})",
+                    part,
+                ):
+                    out[r[0]] = (r[1], r[2], r[3])
+        return out
+
     def chunk_count(self) -> int:
         with self.lock:
             return int(self.conn.execute("SELECT count(*) FROM chunks").fetchone()[0])

@@ -538,12 +538,13 @@ class DocumentLibrary:
         if mode in ("fusion", "lexical"):
             lex = self.registry.lexical.search(query, n * (3 if collections else 1))
             lexical = {h.chunk_id: h.score for h in lex}
-        rows = self.registry.chunk_rows(list(dict.fromkeys([*dense, *lexical])))
+        # Only keys here (path, heading, collection); texts are read for the winners only.
+        rows = self.registry.chunk_keys(list(dict.fromkeys([*dense, *lexical])))
         if collections:
-            rows = {i: r for i, r in rows.items() if r.collection in collections}
+            rows = {i: r for i, r in rows.items() if r[2] in collections}
             lexical = {i: s for i, s in list(lexical.items()) if i in rows}
             lexical = dict(list(lexical.items())[:n])
-        section_of = {i: f"{r.path}\x00{r.heading}" for i, r in rows.items()}
+        section_of = {i: f"{r[0]}\x00{r[1]}" for i, r in rows.items()}
         if mode == "lexical":
             scored = [fusion.Scored(i, section_of[i], s, 0.0, s) for i, s in lexical.items() if i in section_of]
             return fusion.by_section(scored, params)[: max(k, 1)]
