@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -73,6 +74,7 @@ INDEXED, FAILED, PASSWORD = "indexed", "failed", "password"
 ACTIVE = frozenset({QUEUED, PARSING, OCR, EMBEDDING})
 
 LOADING_EMBEDDER = "\x00loading-embedder"  # a job's progress text: the model is loading
+BACKGROUND_NICE = 10  # indexing threads' nice value (Linux)
 FLUSH_MS = 100  # status updates are applied (and the list repainted) at most 10 times a second
 POLL_MS = 500  # while indexing: notice the end of jobs the library runs on its own
 MIN_WEIGHT = 4096  # bytes: a tiny file still counts in the overall progress
@@ -184,8 +186,8 @@ class DocumentsModel(QAbstractListModel):
         if s == INDEXED:
             parts = []
             if rec.pages:
-                parts.append(self.tr("%1 pages").replace("%1", str(rec.pages)))
-            parts.append(self.tr("%1 passages").replace("%1", str(rec.chunks)))
+                parts.append(self.tr("1 page") if rec.pages == 1 else self.tr("%1 pages").replace("%1", str(rec.pages)))
+            parts.append(self.tr("1 passage") if rec.chunks == 1 else self.tr("%1 passages").replace("%1", str(rec.chunks)))
             return self.tr("indexed") + " · " + ", ".join(parts)
         if s == FAILED:
             return self.tr("failed: %1").replace("%1", translate_reason(rec.error or self.tr("unknown error")))
@@ -566,7 +568,7 @@ class DocumentsPanel(QWidget):
         self.progress.setObjectName("documentsProgress")
         self.progress.setRange(0, 1000)
         self.progress.setTextVisible(False)
-        self.progress.setMaximumHeight(10)
+        self.progress.setMaximumHeight(12)
         self.progress_label = QLabel(self)
         self.progress_label.setObjectName("documentsProgressLabel")
         self.progress_label.setWordWrap(True)
@@ -596,12 +598,12 @@ class DocumentsPanel(QWidget):
         pb = QVBoxLayout(self.progress_box)
         pb.setContentsMargins(0, 0, 0, 0)
         pb.setSpacing(3)
-        pb.addWidget(self.progress)
         row = QHBoxLayout()
-        row.addWidget(self.progress_label, 1)
+        row.addWidget(self.progress, 1)
         row.addWidget(self.pause_button)
         row.addWidget(self.cancel_button)
         pb.addLayout(row)
+        pb.addWidget(self.progress_label)
         self.progress_box.hide()
         actions = QHBoxLayout()
         actions.addWidget(self.password_button)
@@ -844,7 +846,12 @@ class DocumentsPanel(QWidget):
             self._error = ""
             self._poll.start()
         self._update_pause_button()
-        workers.start(worker)
+        if job.kind == "init":
+            workers.start(worker)
+        else:
+            # Indexing runs in its own thread at a lower OS priority: its parser and
+            # embedder threads inherit it, so the UI thread wins the CPU on a busy machine.
+            threading.Thread(target=_low_priority(worker.run), name=f"sova-docs-{job.kind}", daemon=True).start()
 
     def _on_job_progress(self, _fraction: object, text: str) -> None:
         stage = text == LOADING_EMBEDDER
@@ -1004,7 +1011,7 @@ class DocumentsPanel(QWidget):
         if n == 0:
             text = self.tr("Preparing…")
         else:
-            text = self.tr("Indexing: %1 of %2 files").replace("%1", str(finished)).replace("%2", str(n))
+            text = self.tr("Indexed %1 of %2").replace("%1", str(finished)).replace("%2", str(n))
         if self._loading_embedder:
             text += " · " + self.tr("loading the embedding model…")
         if paused:
@@ -1046,10 +1053,10 @@ class DocumentsPanel(QWidget):
             failed = sum(1 for it in items if it.status in (FAILED, PASSWORD))
             chunks = sum(it.rec.chunks for it in items if it.status == INDEXED)
             collections = sorted({it.rec.collection for it in items})
-            text = self.tr("%1 files, %2 indexed (%3 passages)").replace("%1", str(files)).replace(
+            text = self.tr("Files: %1, indexed: %2, passages: %3").replace("%1", str(files)).replace(
                 "%2", str(indexed)).replace("%3", str(chunks))
             if failed:
-                text += " · " + self.tr("%1 failed").replace("%1", str(failed))
+                text += ", " + self.tr("failed: %1").replace("%1", str(failed))
             text += "<br>" + html.escape(self.tr("Collections: %1").replace("%1", ", ".join(collections)))
             if self._error:
                 text += "<br><span style='color:#c62828'>" + html.escape(
@@ -1166,6 +1173,20 @@ class DocumentsPanel(QWidget):
     def _on_prompt_closed(self, _result: int) -> None:
         self.password_dialog = None
         QTimer.singleShot(0, self._next_prompt)
+
+
+def _low_priority(fn: Callable[[], None]) -> Callable[[], None]:
+    """``fn`` run with this thread's nice value raised (Linux: per thread; elsewhere a no-op)."""
+
+    def run() -> None:
+        if sys.platform.startswith("linux"):
+            try:
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+            except (OSError, AttributeError):
+                pass
+        fn()
+
+    return run
 
 
 def format_eta(seconds: float) -> str:

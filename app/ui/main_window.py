@@ -303,8 +303,14 @@ class MainWindow(QMainWindow):
 
     def show_citation(self, citation: Citation, answer: str = "") -> None:
         self.source.show_citation(citation, answer)
+        first = not self.source_dock.isVisible()
         self.source_dock.show()
         self.source_dock.raise_()
+        if first and self.documents_dock.isVisible() and not self.documents_dock.isFloating():
+            # The passage is what the user came for: give it most of the right side.
+            h = self.documents_dock.height() + self.source_dock.height()
+            self.resizeDocks([self.documents_dock, self.source_dock], [h * 2 // 5, h * 3 // 5],
+                             Qt.Orientation.Vertical)
 
     # ---- settings ------------------------------------------------------------------------------
 

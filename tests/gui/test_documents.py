@@ -155,14 +155,14 @@ def test_statuses_appear_update_and_failures_name_their_reason(qtbot, window, pa
 
     final = rows(panel)
     for f in files:
-        assert re.fullmatch(r"indexed · \d+ passages", final[f.name]), final
+        assert re.fullmatch(r"indexed · \d+ passages?", final[f.name]), final
     assert final["empty.txt"] == "failed: the file is empty (0 bytes)"
     assert final["program.pdf"].startswith("failed: this is not a valid PDF file"), final
     # The rows went through queued to indexed; the list shows them in the window.
     assert any(r.get(files[0].name) == "queued" for r in seen)
     assert panel.list.isVisible() and not panel.empty_label.isVisible()
     assert not panel.progress_box.isVisible()
-    assert "5 files, 3 indexed" in panel.summary.text() and "2 failed" in panel.summary.text()
+    assert "Files: 5, indexed: 3" in panel.summary.text() and "failed: 2" in panel.summary.text()
     assert "Collections: default" in panel.summary.text()
     # Selecting the failed file names it, with its path and the whole reason.
     panel.select(str(fake_pdf))
@@ -191,7 +191,7 @@ def test_folder_becomes_a_collection_and_progress_shows_embedding(qtbot, panel, 
     panel.add_paths([folder])
     wait_idle(qtbot, panel)
     assert any(re.fullmatch(r"embedding \d+/\d+\+?( · page \d+/\d+)?", t) for t in texts), texts
-    assert any(re.match(r"Indexing: \d of 2 files", t) for t in progress), progress
+    assert any(re.match(r"Indexed \d of 2", t) for t in progress), progress
     final = panel.model.items()
     assert {it.rec.collection for it in final} == {"manuals"}
     assert all(str(it.rec.status) == "indexed" for it in final)
@@ -261,7 +261,7 @@ def test_password_prompt_asks_again_after_a_wrong_password(qtbot, window, panel,
     qtbot.waitUntil(lambda: rows(panel).get(pdf.name, "").startswith("indexed"), timeout=DOCS_TIMEOUT)
     wait_idle(qtbot, panel)
     assert panel.password_dialog is None
-    assert rows(panel)[pdf.name].startswith("indexed · 1 pages")
+    assert rows(panel)[pdf.name].startswith("indexed · 1 page,")
 
 
 def test_closing_the_password_prompt_leaves_a_button_to_enter_it_later(qtbot, panel, fetched, tmp_path) -> None:  # type: ignore[no-untyped-def]
