@@ -197,6 +197,7 @@ def drive(wav: Path, fifo: Path, out: Path, typed: str = "Note: ", screenshot_di
     writer = threading.Thread(target=lambda: written.append(feed(fifo, pcm, stop=stop)), daemon=True)
     writer.start()  # the user starts speaking right at the press
     shot_taken = False
+    streamed_shot = False
     unplugged = False
     while writer.is_alive():
         pump()
@@ -205,6 +206,9 @@ def drive(wav: Path, fifo: Path, out: Path, typed: str = "Note: ", screenshot_di
         if screenshot_dir is not None and not shot_taken and now > 1.5 and voice.meter.fraction > 0.3:
             window.grab().save(str(screenshot_dir / "voice-recording.png"))
             shot_taken = True
+        if screenshot_dir is not None and not streamed_shot and segments and voice.recording:
+            window.grab().save(str(screenshot_dir / "voice-streaming.png"))  # text while still speaking
+            streamed_shot = True
         if unplug_after is not None and not unplugged and now > unplug_after:
             unplugged = True
             PulseUnplug.run()
@@ -248,6 +252,13 @@ def drive(wav: Path, fifo: Path, out: Path, typed: str = "Note: ", screenshot_di
         voice.cancel_files()
         wait(lambda: not voice.busy, 60)
         long_path.unlink()
+        # A whole (short) file: the transcript, then the offer to add it to the documents.
+        editor.setPlainText("")
+        finished: list[str] = []
+        voice.sig_done.connect(finished.append)
+        voice.transcribe_file(wav)
+        wait(lambda: bool(finished), 120)
+        window.grab().save(str(screenshot_dir / "voice-file-done.png"))
     rec = voice.last_recording
     result.update(
         finished=ok,
