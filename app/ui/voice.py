@@ -756,8 +756,8 @@ class VoiceButton(QWidget):
         super().changeEvent(e)  # type: ignore[arg-type]
 
     def closeEvent(self, e: QEvent) -> None:  # type: ignore[override]
-        self.recorder.abort()  # closes the live audio: its job ends
-        for job in self._jobs:
+        for job in self._jobs:  # cancel first: the live job must not transcribe the rest
             if job.worker is not None:
                 job.worker.cancel()
+        self.recorder.abort()  # closes the live audio: its job wakes up and ends
         super().closeEvent(e)  # type: ignore[arg-type]
