@@ -87,7 +87,7 @@ def run_langchain(embedder, files: list[Path], home: Path, chunk: int, overlap: 
     for f in files:
         docs.extend(PyPDFLoader(str(f)).load())
     chunks = RecursiveCharacterTextSplitter(chunk_size=chunk, chunk_overlap=overlap).split_documents(docs)
-    Chroma.from_documents(chunks, Same(), client=client, collection_name="lc")
+    Chroma.from_documents(chunks, Same(), client=client, collection_name="langchain-baseline")
     return time.perf_counter() - t0, len(chunks)
 
 

@@ -12,10 +12,11 @@ import pytest
 
 from tests.benchmarks.bench_retrieval import evaluate
 
-# Measured (see the note in bench_retrieval.py output); asserted with a small margin.
+# Measured with bench_retrieval.py (fusion MRR@10: EN 0.673, RU 0.551, RU->EN 0.539;
+# dense alone 0.665 / 0.546 / 0.518); asserted with a small margin for run-to-run noise.
 FLOOR = {
-    ("en", "en"): 0.66,
-    ("ru", "ru"): 0.54,
+    ("en", "en"): 0.64,
+    ("ru", "ru"): 0.52,
     ("ru", "en"): 0.50,
 }
 
