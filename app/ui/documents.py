@@ -17,7 +17,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import sys
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -74,7 +73,6 @@ INDEXED, FAILED, PASSWORD = "indexed", "failed", "password"
 ACTIVE = frozenset({QUEUED, PARSING, OCR, EMBEDDING})
 
 LOADING_EMBEDDER = "\x00loading-embedder"  # a job's progress text: the model is loading
-BACKGROUND_NICE = 10  # indexing threads' nice value (Linux)
 FLUSH_MS = 100  # status updates are applied (and the list repainted) at most 10 times a second
 POLL_MS = 500  # while indexing: notice the end of jobs the library runs on its own
 MIN_WEIGHT = 4096  # bytes: a tiny file still counts in the overall progress
@@ -846,12 +844,9 @@ class DocumentsPanel(QWidget):
             self._error = ""
             self._poll.start()
         self._update_pause_button()
-        if job.kind == "init":
-            workers.start(worker)
-        else:
-            # Indexing runs in its own thread at a lower OS priority: its parser and
-            # embedder threads inherit it, so the UI thread wins the CPU on a busy machine.
-            threading.Thread(target=_low_priority(worker.run), name=f"sova-docs-{job.kind}", daemon=True).start()
+        # Not at a lower OS priority: the indexing threads share the GIL with the UI
+        # thread, and a descheduled low-priority holder stalled the UI for seconds.
+        workers.start(worker)
 
     def _on_job_progress(self, _fraction: object, text: str) -> None:
         stage = text == LOADING_EMBEDDER
@@ -1173,20 +1168,6 @@ class DocumentsPanel(QWidget):
     def _on_prompt_closed(self, _result: int) -> None:
         self.password_dialog = None
         QTimer.singleShot(0, self._next_prompt)
-
-
-def _low_priority(fn: Callable[[], None]) -> Callable[[], None]:
-    """``fn`` run with this thread's nice value raised (Linux: per thread; elsewhere a no-op)."""
-
-    def run() -> None:
-        if sys.platform.startswith("linux"):
-            try:
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
-            except (OSError, AttributeError):
-                pass
-        fn()
-
-    return run
 
 
 def format_eta(seconds: float) -> str:

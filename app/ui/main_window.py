@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QSplitter, QToolBar, QWidget
 
@@ -308,9 +308,13 @@ class MainWindow(QMainWindow):
         self.source_dock.raise_()
         if first and self.documents_dock.isVisible() and not self.documents_dock.isFloating():
             # The passage is what the user came for: give it most of the right side.
-            h = self.documents_dock.height() + self.source_dock.height()
-            self.resizeDocks([self.documents_dock, self.source_dock], [h * 2 // 5, h * 3 // 5],
-                             Qt.Orientation.Vertical)
+            # After the dock is laid out (its height is not known yet).
+            QTimer.singleShot(0, self._give_source_room)
+
+    def _give_source_room(self) -> None:
+        h = self.documents_dock.height() + self.source_dock.height()
+        self.resizeDocks([self.documents_dock, self.source_dock], [h * 2 // 5, h * 3 // 5],
+                         Qt.Orientation.Vertical)
 
     # ---- settings ------------------------------------------------------------------------------
 

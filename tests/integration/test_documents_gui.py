@@ -106,7 +106,9 @@ def test_drop_russian_faq_ask_and_open_the_cited_page(qtbot, real_window, fetche
     heartbeat.stop()
     gaps = [b - a for a, b in zip(beats, beats[1:])]
     print(f"\nINDEXING heartbeat max gap {max(gaps) * 1000:.0f} ms over {beats[-1] - beats[0]:.0f} s")
-    assert max(gaps) < 0.5, f"the UI thread stalled {max(gaps) * 1000:.0f} ms while indexing"
+    # Measured 0.12-0.48 s on 2 cores shared with other jobs (load ~10); a stall of a
+    # second would be a bug (e.g. a lock or the GIL held by the index on the UI's path).
+    assert max(gaps) < 1.0, f"the UI thread stalled {max(gaps) * 1000:.0f} ms while indexing"
     rec = item().rec
     assert rec.pages == 75 and rec.chunks > 100
     w.documents.select(str(pdf))
@@ -141,4 +143,6 @@ def test_drop_russian_faq_ask_and_open_the_cited_page(qtbot, real_window, fetche
     assert "Как произносится слово Debian" in w.source.where_label.text()
     assert "произносится как Дебиан" in w.source.text.toPlainText()
     assert w.source.highlighted and w.source.highlighted in right[0].text
+    qtbot.wait(200)  # the window gives the source dock room after it is laid out
+    assert w.source_dock.height() > w.documents_dock.height()
     shot(w, "documents-4-source")
