@@ -327,7 +327,7 @@ def test_drop_routes_documents_and_audio(qtbot, window, tmp_path, monkeypatch) -
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in [folder, *files.values()]])
     # QApplication.sendEvent does not deliver drops without a real drag; call event().
-    enter = QDragEnterEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     window.event(enter)
     assert enter.isAccepted()
