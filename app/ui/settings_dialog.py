@@ -106,6 +106,11 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(general, "")
         self.tabs.addTab(gen, "")
         self.tabs.addTab(models, "")
+        # Imported here: QtMultimedia is not needed until the dialog opens.
+        from app.ui.voice_settings import VoiceSettingsPage
+
+        self.voice_page = VoiceSettingsPage(assistant, self)
+        self.tabs.addTab(self.voice_page, "")
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)
@@ -123,6 +128,7 @@ class SettingsDialog(QDialog):
         self.tabs.setTabText(0, self.tr("General"))
         self.tabs.setTabText(1, self.tr("Generation"))
         self.tabs.setTabText(2, self.tr("Models"))
+        self.tabs.setTabText(3, self.tr("Voice"))
         self.language_label.setText(self.tr("Language:"))
         current = self.language.currentData() or self.assistant.settings.language
         self.language.blockSignals(True)
@@ -247,6 +253,7 @@ class SettingsDialog(QDialog):
 
     def apply(self) -> None:
         """Save the settings; switch the language now; reload the model if generation changed."""
+        self.voice_page.apply()
         settings = self.assistant.settings
         language = self.language.currentData() or "auto"
         new_gen = self.generation_values()

@@ -570,6 +570,10 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Models</translation>
     </message>
     <message>
+        <source>Voice</source>
+        <translation>Voice</translation>
+    </message>
+    <message>
         <source>Language:</source>
         <translation>Language:</translation>
     </message>

@@ -570,6 +570,10 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Модели</translation>
     </message>
     <message>
+        <source>Voice</source>
+        <translation>Голос</translation>
+    </message>
+    <message>
         <source>Language:</source>
         <translation>Язык:</translation>
     </message>
