@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the model host is a spawned child in a frozen app
     offline_environment()
     args = build_parser().parse_args(argv)
     if args.command is None:

@@ -16,6 +16,7 @@ from app.core.config import Paths, Settings, load_settings, save_settings, user_
 from app.core.llm import LLM, ModelCrashed, ModelError
 from app.core.store import Store
 from app.core.types import (
+    Cancelled,
     CancelToken,
     ChatEvent,
     Citation,
@@ -294,6 +295,8 @@ class Assistant:
                 if marked != "".join(parts):
                     parts = [marked]
             # ---- end documents feature
+        except Cancelled:
+            pass  # stopped while the model was loading: an interrupted (maybe empty) answer
         except ModelCrashed as exc:
             error = str(exc) or "The model stopped unexpectedly; it will be restarted."
             with self._llm_lock:

@@ -184,3 +184,17 @@ def test_generator_closed_early_still_saves() -> None:
     last = a.messages(conv.id)[-1]
     assert last.role == Role.ASSISTANT and last.status == MessageStatus.INTERRUPTED
     assert last.content.strip() == "a"
+
+
+def test_stop_while_the_model_loads_is_an_interruption_not_an_error() -> None:
+    from app.core.types import Cancelled
+
+    class SlowLoad(FakeLLM):
+        def load(self, progress, cancel):  # type: ignore[no-untyped-def]
+            raise Cancelled()
+
+    a = make(SlowLoad())
+    conv = a.new_conversation()
+    done = drain(a.ask(conv.id, "hi"))[-1]
+    assert done.error is None
+    assert done.message.status == MessageStatus.INTERRUPTED
