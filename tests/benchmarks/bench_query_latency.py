@@ -72,21 +72,32 @@ def build(lib: DocumentLibrary, n_chunks: int, per_file: int = 100) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--chunks", type=int, default=100_000)
+    ap.add_argument("--home", type=Path, default=None,
+                    help="keep the synthetic index here and reuse it on the next run (profiling)")
+    ap.add_argument("--profile", action="store_true", help="print a cProfile of the timed queries")
     args = ap.parse_args()
     queries = [json.loads(line)["query"] for lang in ("en", "ru")
                for line in (EVAL / f"gold_{lang}.jsonl").read_text("utf-8").splitlines()]
     with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp)
+        home = args.home or Path(tmp)
+        home.mkdir(parents=True, exist_ok=True)
         paths = Paths(home / "config", home / "data", home / "cache", home / "models").ensure()
         settings = Settings()
         settings.generation.n_threads = 2
         lib = DocumentLibrary(paths, settings)
         print(f"== Query latency at {args.chunks} chunks (e5-small query embedding)")
-        build(lib, args.chunks)
+        if lib.registry.chunk_count() != args.chunks:
+            build(lib, args.chunks)
         assert lib.index.count() == lib.registry.chunk_count() == args.chunks
         for q in queries[:5]:  # warm caches
             lib.search(q, (), 5)
         totals, embeds = [], []
+        prof = None
+        if args.profile:
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
         for q in queries:
             t0 = time.perf_counter()
             lib.embedder.embed_query(q)
@@ -99,6 +110,11 @@ def main() -> int:
             t0 = time.perf_counter()
             lib.search(q, ("folder1", "folder2"), 5)
             filtered.append((time.perf_counter() - t0) * 1000)
+        if prof is not None:
+            import pstats
+
+            prof.disable()
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(35)
         lib.close()
 
     def p95(v: list[float]) -> float:

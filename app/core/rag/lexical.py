@@ -13,7 +13,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CYR = re.compile(r"[а-яё]")
@@ -88,6 +88,37 @@ def stems_text(text: str) -> str:
     return " ".join(stems(text))
 
 
+# Once the index is large, a query matches only its more selective stems: a stem in
+# more than MAX_DF_SHARE of the chunks is dropped (its BM25 idf is under 1.5, against 9
+# for a rare one), and the kept stems' posting lists, rarest first, may total at most
+# MAX_POSTINGS_SHARE of the chunks (SQLite scores every chunk that matches any stem).
+MAX_DF_SHARE = 0.2
+MAX_POSTINGS_SHARE = 0.3
+# Below this many chunks every stem is kept: scoring them all is cheap anyway.
+PRUNE_FROM_CHUNKS = 20_000
+
+
+def selective_stems(qs: Sequence[str], df: Callable[[str], int], total: int) -> list[str]:
+    """The query stems worth matching in an index of ``total`` chunks (see search()).
+
+    Keeps the query's order; the rarest stem that occurs is always kept.
+    """
+    if total < PRUNE_FROM_CHUNKS or len(qs) < 2:
+        return list(qs)
+    counts = {s: df(s) for s in qs}
+    present = sorted((s for s in qs if counts[s] > 0), key=lambda s: counts[s])
+    if not present:
+        return []
+    keep = {present[0]}
+    budget = MAX_POSTINGS_SHARE * total - counts[present[0]]
+    for s in present[1:]:
+        if counts[s] > MAX_DF_SHARE * total or counts[s] > budget:
+            break
+        keep.add(s)
+        budget -= counts[s]
+    return [s for s in qs if s in keep]
+
+
 @dataclass(frozen=True)
 class LexicalHit:
     chunk_id: str
@@ -100,6 +131,15 @@ class LexicalIndex:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         conn.executescript(FTS_SCHEMA)
+        # A per-connection view of the FTS5 term dictionary: a term's document count is
+        # one B-tree lookup there, instead of walking the term's whole posting list.
+        try:
+            conn.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunk_fts_vocab USING fts5vocab(main, 'chunk_fts', 'row')"
+            )
+            self._vocab = True
+        except sqlite3.OperationalError:  # an SQLite without fts5vocab: count the long way
+            self._vocab = False
 
     def add(self, items: Iterable[tuple[str, str]]) -> None:
         """Index (chunk_id, text) pairs; the caller commits."""
@@ -121,6 +161,12 @@ class LexicalIndex:
 
     def document_frequency(self, stem_: str) -> int:
         """How many chunks contain this stem (for rare-term detection)."""
+        if self._vocab:
+            try:
+                row = self.conn.execute("SELECT doc FROM temp.chunk_fts_vocab WHERE term = ?", (stem_,)).fetchone()
+                return int(row[0]) if row else 0
+            except sqlite3.OperationalError:
+                pass
         try:
             row = self.conn.execute(
                 "SELECT count(*) FROM chunk_fts WHERE chunk_fts MATCH ?", (f'stems:"{stem_}"',)
@@ -129,11 +175,22 @@ class LexicalIndex:
             return 0
         return int(row[0])
 
-    def search(self, query: str, k: int = 50) -> list[LexicalHit]:
-        """Best chunks by BM25 for any of the query's stems."""
+    def search(
+        self, query: str, k: int = 50, *, df: Callable[[str], int] | None = None, total: int = 0,
+    ) -> list[LexicalHit]:
+        """Best chunks by BM25 for any of the query's stems.
+
+        With ``df`` (a stem's document count, e.g. a cached document_frequency) and
+        ``total`` (chunks indexed), stems in more than MAX_DF_SHARE of a large index are
+        left out of the match: SQLite scores every chunk that matches any stem, so one
+        near-ubiquitous stem would make it score most of the index, for a term whose
+        BM25 weight is close to nothing. The rarest stem is always kept.
+        """
         qs = query_stems(query)
         if not qs:
             return []
+        if df is not None:
+            qs = selective_stems(qs, df, total)
         match = " OR ".join(f'"{s}"' for s in qs if '"' not in s)
         if not match:
             return []

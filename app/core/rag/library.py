@@ -51,6 +51,10 @@ DEFAULT_COLLECTION = "default"
 RELEVANCE_THRESHOLDS: dict[str, tuple[float, float]] = {"e5-small": (0.82, 0.78), "minilm": (0.30, 0.30)}
 # Passages below the best one are kept while they are this close to the threshold.
 TAIL_MARGIN = 0.03
+# Selected collections are searched by over-fetching from the whole dense index (see
+# DocumentLibrary._dense_width): at most this many results per query.
+OVERFETCH_MARGIN = 2.0
+MAX_OVERFETCH = 1000
 # A strong BM25 match on a query with rare exact tokens (a code, a number) keeps a
 # passage even when the embedding is unsure (BM25 units on the whole index).
 LEXICAL_RESCUE = 8.0
@@ -140,6 +144,7 @@ class DocumentLibrary:
         self._watch_seen: dict[str, tuple[float, int]] = {}
         self._closed = False
         self._stats: dict[str, Any] = {}
+        self._search_pool: Any = None  # the lexical side of search() (created on first use)
         self._progress_listeners: list[Callable[[IngestProgress], None]] = []
         self.progress_state = IngestProgress(False, None, "", None)
 
@@ -526,24 +531,44 @@ class DocumentLibrary:
         if not query.strip() or self._chunk_count() == 0:
             return []
         n = params.candidates
+        use_dense = mode in ("fusion", "dense")
+        use_lexical = mode in ("fusion", "lexical")
+        # The lexical side (BM25 + the rare-term check, SQLite) runs on a helper thread
+        # while this one embeds the query and searches Chroma: both release the GIL.
+        lex_job = self._pool().submit(self._lexical_side, query, n * (3 if collections else 1),
+                                      mode == "fusion") if use_lexical else None
         dense: dict[str, float] = {}
         dense_ranked: list[str] = []
+        hits: list[Any] = []
+        width: int | None = n
         qv = None
-        if mode in ("fusion", "dense"):
-            qv = self.embedder.embed_query(query)
-            hits = self.index.search(qv, n, collections)
-            dense = {h.chunk_id: h.score for h in hits}
-            dense_ranked = [h.chunk_id for h in hits]
-        lexical: dict[str, float] = {}
-        if mode in ("fusion", "lexical"):
-            lex = self.registry.lexical.search(query, n * (3 if collections else 1))
-            lexical = {h.chunk_id: h.score for h in lex}
+        try:
+            if use_dense:
+                qv = self.embedder.embed_query(query)
+                width = self._dense_width(n, collections)
+                # width None: the selection is too small a part of the index to over-fetch.
+                hits = self.index.search(qv, width) if width else self.index.search(qv, n, collections)
+        finally:
+            lex_hits, rare = lex_job.result() if lex_job is not None else ([], False)
+        lexical = {h.chunk_id: h.score for h in lex_hits}
         # Only keys here (path, heading, collection); texts are read for the winners only.
-        rows = self.registry.chunk_keys(list(dict.fromkeys([*dense, *lexical])))
+        rows = self.registry.chunk_keys(list(dict.fromkeys([*(h.chunk_id for h in hits), *lexical])))
         if collections:
             rows = {i: r for i, r in rows.items() if r[2] in collections}
             lexical = {i: s for i, s in list(lexical.items()) if i in rows}
             lexical = dict(list(lexical.items())[:n])
+        if use_dense:
+            if collections and width:
+                # Over-fetched from the whole index (see _dense_width): keep the selected
+                # collections' chunks; if too few remain (and the index holds more), ask
+                # Chroma with its metadata filter after all.
+                wide = len(hits)
+                hits = [h for h in hits if h.chunk_id in rows][:n]
+                if len(hits) < n and wide >= width:
+                    hits = self.index.search(qv, n, collections)
+                    rows.update(self.registry.chunk_keys([h.chunk_id for h in hits if h.chunk_id not in rows]))
+            dense = {h.chunk_id: h.score for h in hits}
+            dense_ranked = [h.chunk_id for h in hits]
         section_of = {i: f"{r[0]}\x00{r[1]}" for i, r in rows.items()}
         if mode == "lexical":
             scored = [fusion.Scored(i, section_of[i], s, 0.0, s) for i, s in lexical.items() if i in section_of]
@@ -553,10 +578,48 @@ class DocumentLibrary:
             if missing:
                 for i, v in self.index.vectors(missing).items():
                     dense[i] = float(v @ qv)
-        rare = mode == "fusion" and fusion.rare_query(query, self._idf())
         scored = fusion.fuse(dense, lexical if mode == "fusion" else {}, section_of,
                              dense_ranked=dense_ranked, rare=rare, params=params)
         return fusion.by_section(scored, params)[: max(k, 1)]
+
+    def _pool(self) -> Any:
+        import concurrent.futures as cf
+
+        with self._lock:
+            if self._search_pool is None:
+                self._search_pool = cf.ThreadPoolExecutor(max_workers=2, thread_name_prefix="sova-lexical")
+            return self._search_pool
+
+    def _lexical_side(self, query: str, k: int, check_rare: bool) -> tuple[list[Any], bool]:
+        """BM25 hits (common stems pruned on a large index) and whether the query is rare."""
+        self._chunk_count()  # fills the statistics cache for this chunk-set version
+        df = self._df()
+        with self.registry.lock:
+            hits = self.registry.lexical.search(query, k, df=df, total=self._chunk_count())
+        rare = check_rare and fusion.rare_query(query, self._idf())
+        return hits, rare
+
+    def _dense_width(self, n: int, collections: tuple[str, ...]) -> int | None:
+        """How many nearest chunks to fetch from the whole index for ``n`` in ``collections``
+        (None: use Chroma's metadata filter instead).
+
+        Chroma's metadata filter first lists every chunk id of the selected collections
+        (tens of thousands at 100k chunks: measured 300-600 ms), while a wider HNSW search
+        costs a few ms, so selected collections are over-fetched by their share of the
+        chunks (x2) and filtered in search(). A selection so small that this would take
+        more than MAX_OVERFETCH results has few ids, which the filter lists quickly.
+        """
+        if not collections:
+            return n
+        self._check_stats()
+        sizes = self._stats.get("sizes")
+        if sizes is None:
+            sizes = {c.name: c.chunks for c in self.collections()}
+            self._stats["sizes"] = sizes
+        total = sum(sizes.values())
+        share = sum(sizes.get(c, 0) for c in set(collections)) / total if total else 1.0
+        width = int(n / max(share, 1e-9) * OVERFETCH_MARGIN) + 1
+        return width if width <= MAX_OVERFETCH else None
 
     def _chunk_count(self) -> int:
         self._check_stats()
@@ -569,18 +632,28 @@ class DocumentLibrary:
         if self._stats.get("version") != self.registry.version:
             self._stats = {"version": self.registry.version, "count": None, "df": {}}
 
+    def _df(self) -> Callable[[str], int]:
+        """A stem's document count, cached until the chunk set changes."""
+        self._check_stats()
+        cache: dict[str, int] = self._stats["df"]
+
+        def df(s: str) -> int:
+            if s not in cache:
+                with self.registry.lock:
+                    cache[s] = self.registry.lexical.document_frequency(s)
+            return cache[s]
+
+        return df
+
     def _idf(self) -> Callable[[str], float]:
         import math
 
         n = max(self._chunk_count(), 1)
-        cache: dict[str, int] = self._stats["df"]
+        df = self._df()
 
         def idf(s: str) -> float:
-            if s not in cache:
-                with self.registry.lock:
-                    cache[s] = self.registry.lexical.document_frequency(s)
-            df = cache[s]
-            return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
+            d = df(s)
+            return math.log(1 + (n - d + 0.5) / (d + 0.5)) if d else 0.0
 
         return idf
 
@@ -669,6 +742,9 @@ class DocumentLibrary:
             self._jobs.put(None)
             self._worker.join(timeout=10)
         with self._lock:
+            if self._search_pool is not None:
+                self._search_pool.shutdown(wait=True)
+                self._search_pool = None
             for idx in self._indexes.values():
                 idx.close()
             self._indexes.clear()

@@ -64,3 +64,38 @@ def test_query_syntax_characters_are_harmless() -> None:
     for q in ['"', "*", "(", "AND OR NOT", 'a"b', "NEAR(x y)", ""]:
         idx.search(q)  # no exception
     assert idx.search("stars")[0].chunk_id == "a"
+
+
+def test_document_frequency_counts_chunks_with_the_stem() -> None:
+    idx = _index({"a": "пакеты пакеты debian", "b": "пакет apt", "c": "kernel"})
+    assert idx.document_frequency(stem("пакеты")) == 2
+    assert idx.document_frequency(stem("kernel")) == 1
+    assert idx.document_frequency("nosuchstem") == 0
+    idx.delete(["b"])
+    assert idx.document_frequency(stem("пакеты")) == 1
+
+
+def test_large_index_matches_only_selective_stems() -> None:
+    from app.core.rag import lexical
+
+    df = {"common": 90_000, "mid": 15_000, "mid2": 15_000, "rare": 40, "gone": 0}.__getitem__
+    # small index: every stem is kept (scoring them all is cheap)
+    assert lexical.selective_stems(["common", "rare"], df, 10_000) == ["common", "rare"]
+    # large index: the ubiquitous stem goes; postings budget 30% keeps rare + one mid
+    assert lexical.selective_stems(["common", "mid", "rare", "mid2", "gone"], df, 100_000) == ["mid", "rare"]
+    # only common stems: the rarest one still searches
+    assert lexical.selective_stems(["common", "mid", "gone"], df, 100_000) == ["mid"]
+    assert lexical.selective_stems(["gone"], df, 100_000) == ["gone"]
+
+
+def test_search_with_pruning_still_finds_the_rare_term(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from app.core.rag import lexical
+
+    monkeypatch.setattr(lexical, "PRUNE_FROM_CHUNKS", 10)
+    docs = {f"d{i}": "debian package system" for i in range(30)}
+    docs["x"] = "debian package with the frobnicator tool"
+    idx = _index(docs)
+    hits = idx.search("debian frobnicator", 5, df=idx.document_frequency, total=idx.count())
+    assert [h.chunk_id for h in hits] == ["x"]
+    # without statistics the common stem matches everything as before
+    assert len(idx.search("debian frobnicator", 50)) == 31

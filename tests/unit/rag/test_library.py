@@ -219,3 +219,35 @@ def test_overall_progress_with_eta(tmp_path: Path) -> None:
     assert running and running[-1].fraction == 1.0
     assert any(s.eta_seconds is not None for s in running)
     lib.close()
+
+
+def test_selected_collections_are_over_fetched_then_filtered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lib, _ = make_lib(tmp_path)
+    write_docs(tmp_path / "big", n=6, paras=4)
+    write_docs(tmp_path / "small", n=1, paras=2)
+    lib.add_paths([tmp_path / "big", tmp_path / "small"])
+    calls: list[tuple[int, tuple[str, ...]]] = []
+    real = lib.index.search
+
+    def spy(vector, k, collections=()):  # type: ignore[no-untyped-def]
+        calls.append((k, tuple(collections)))
+        return real(vector, k, collections)
+
+    monkeypatch.setattr(lib.index, "search", spy)
+    both = lib.search("topic0 words about subject1", ("big", "small"), 5)
+    # every selected chunk is within the over-fetch: one unfiltered Chroma query
+    assert calls and all(c == () for _, c in calls) and len(calls) == 1
+    assert both and all(lib.registry.chunk_keys([s.chunk_id])[s.chunk_id][2] in ("big", "small") for s, _ in both)
+    # an over-fetch that holds too few selected chunks falls back to Chroma's filter
+    calls.clear()
+    monkeypatch.setattr(library_mod, "OVERFETCH_MARGIN", 0.01)
+    only = lib.search("topic0 words about subject1", ("small",), 5)
+    assert [c for _, c in calls] == [(), ("small",)]
+    assert only and {Path(lib.registry.chunk_keys([s.chunk_id])[s.chunk_id][0]).parent.name for s, _ in only} == {"small"}
+    # a selection too small to over-fetch for goes to the filter directly
+    calls.clear()
+    monkeypatch.setattr(library_mod, "OVERFETCH_MARGIN", 2.0)
+    monkeypatch.setattr(library_mod, "MAX_OVERFETCH", 10)
+    assert lib.search("topic0 words about subject1", ("small",), 5)
+    assert [c for _, c in calls] == [("small",)]
+    lib.close()
