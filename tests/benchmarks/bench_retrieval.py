@@ -49,7 +49,8 @@ def load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-def build_library(lang: str, home: Path, embedder: str) -> DocumentLibrary:
+def build_library(lang: str, home: Path, embedder: str, chunk_chars: int | None = None,
+                  overlap: int | None = None) -> DocumentLibrary:
     """A library over the gold answers of one language, one .txt file per section."""
     docs = home / f"docs-{lang}"
     docs.mkdir(parents=True, exist_ok=True)
@@ -59,6 +60,10 @@ def build_library(lang: str, home: Path, embedder: str) -> DocumentLibrary:
     paths = Paths(h / "config", h / "data", h / "cache", h / "models").ensure()
     settings = Settings()
     settings.documents.embedder = embedder
+    if chunk_chars:
+        settings.documents.chunk_chars = chunk_chars
+    if overlap is not None:
+        settings.documents.chunk_overlap = overlap
     lib = DocumentLibrary(paths, settings)
     report = lib.add_paths([docs])
     assert report.failed == 0, [f for f in report.files if f.error]
@@ -80,7 +85,8 @@ def score(lib: DocumentLibrary, queries: list[tuple[str, str]], mode: str) -> Sc
     return Scores(h1 / n, h5 / n, mrr / n, n)
 
 
-def evaluate(embedder: str = "e5-small", modes: tuple[str, ...] = MODES, home: Path | None = None) -> dict:
+def evaluate(embedder: str = "e5-small", modes: tuple[str, ...] = MODES, home: Path | None = None,
+             chunk_chars: int | None = None, overlap: int | None = None) -> dict:
     """{(qlang, dlang, kind, mode): Scores} plus threshold figures under ("relevance", ...)."""
     tmp = tempfile.TemporaryDirectory() if home is None else None
     home = home or Path(tmp.name)  # type: ignore[union-attr]
@@ -89,7 +95,7 @@ def evaluate(embedder: str = "e5-small", modes: tuple[str, ...] = MODES, home: P
     try:
         for lang in ("en", "ru"):
             t0 = time.monotonic()
-            libs[lang] = build_library(lang, home, embedder)
+            libs[lang] = build_library(lang, home, embedder, chunk_chars, overlap)
             out[("ingest_seconds", lang)] = time.monotonic() - t0
         gold = {lang: [(r["query"], r["sid"]) for r in load_jsonl(EVAL / f"gold_{lang}.jsonl")] for lang in ("en", "ru")}
         exact = load_jsonl(EVAL / "exact_terms.jsonl")
@@ -123,9 +129,13 @@ def evaluate(embedder: str = "e5-small", modes: tuple[str, ...] = MODES, home: P
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--embedder", default="e5-small")
+    ap.add_argument("--chunk-chars", type=int, default=None, help="chunk size to try (default: the setting's)")
+    ap.add_argument("--overlap", type=int, default=None, help="chunk overlap to try (default: the setting's)")
     args = ap.parse_args()
-    res = evaluate(args.embedder)
-    print(f"== Retrieval on the Debian FAQ gold, embedder {args.embedder}")
+    res = evaluate(args.embedder, chunk_chars=args.chunk_chars, overlap=args.overlap)
+    d = Settings().documents
+    print(f"== Retrieval on the Debian FAQ gold, embedder {args.embedder}, "
+          f"chunks {args.chunk_chars or d.chunk_chars} chars, overlap {d.chunk_overlap if args.overlap is None else args.overlap}")
     ok = True
     for (ql, dl), goal in GOALS.items():
         print(f"{ql.upper()}->{dl.upper()}")
