@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QS
 
 from app.core.types import Citation, GenerationStats
 from app.ui import workers
+from app.ui.app import freeze_heap
 from app.ui.chat import ChatPanel
+from app.ui.chat_view import warm_up
 from app.ui.conversations import ConversationList
 from app.ui.source_panel import SourcePanel
 from app.ui.workers import FunctionWorker
@@ -141,6 +143,9 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         first = self.conversations.ids()
         self.open_conversation(first[0] if first else None)
+        # The first bubble renders Markdown: have the parser imported before it is needed.
+        workers.start(FunctionWorker(warm_up))
+        freeze_heap()
 
     # ---- texts -----------------------------------------------------------------------
 
@@ -218,6 +223,7 @@ class MainWindow(QMainWindow):
         self._show_model_state()
 
     def _on_model_ready(self, _llm: object) -> None:
+        freeze_heap()  # what the load and the startup jobs imported is here to stay
         self._model_state = "ready"
         self._show_model_state()
         self.sig_model_ready.emit(self.assistant.active_model_name)
