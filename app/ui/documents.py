@@ -620,8 +620,11 @@ class DocumentsPanel(QWidget):
         layout.addLayout(actions)
         self._retranslate()
         self._update_view()
-        # The library (numpy, SQLite) opens in a worker after the window is on screen.
-        self._enqueue(_Job("init", self._init_job))
+        # The library (numpy, SQLite) opens in a worker after the window is on screen:
+        # the numpy import holds the GIL ~40 ms, which would stall the first paint.
+        # Queued now (an early "Add" runs after it), started after the first paint.
+        self._jobs.append(_Job("init", self._init_job))
+        QTimer.singleShot(300, self._next)
 
     # ---- texts ---------------------------------------------------------------------------
 
