@@ -341,6 +341,15 @@ def test_startup_resumes_unfinished_work(qtbot, assistant, faq, tmp_path) -> Non
 
 def test_window_stays_responsive_while_100_files_index(qtbot, panel, faq, tmp_path) -> None:  # type: ignore[no-untyped-def]
     files = small_texts(faq, tmp_path / "many", 120)
+    # Load the embedder first: importing torch for MiniLM holds the GIL for ~0.4 s
+    # once per process (a separate, known cost; the default e5 needs no torch). This
+    # test measures the window while files index.
+    panel.assistant.documents.embedder.embed_query("warm up")
+    # As in the real app (app.ui.app.run_gui): short GIL switch interval, startup heap frozen.
+    from app.ui.app import freeze_heap, prepare_ui_process
+
+    prepare_ui_process()
+    freeze_heap()
     gaps: list[float] = []
     last = [time.perf_counter()]
 
@@ -366,7 +375,7 @@ def test_window_stays_responsive_while_100_files_index(qtbot, panel, faq, tmp_pa
     print(f"\nRESPONSIVENESS {len(files)} files in {seconds:.1f}s: heartbeat max gap {worst:.0f} ms, "
           f"p95 {p95:.0f} ms, {len(changes)} list updates for {panel.bridge.received} status records")
     assert all(v.startswith("indexed") for v in rows(panel).values()) and len(rows(panel)) == 120
-    assert worst < 250, f"the UI thread stalled for {worst:.0f} ms"
+    assert worst < 150, f"the UI thread stalled for {worst:.0f} ms"
     # Coalesced: far fewer repaints than status records, at most ~10 a second.
     assert len(changes) < panel.bridge.received / 2
     assert len(changes) <= seconds * 1000 / 100 + 5
