@@ -55,3 +55,17 @@ def fetched() -> Path:
     if not (FETCHED / ".complete").exists():
         pytest.fail("tests/.data is missing: run `make test` (it runs tests/data/fetch.sh)")
     return FETCHED
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A real file-based keyring backend (keyrings.alt) in tmp; CI has no system keyring."""
+    import keyring
+    from keyrings.alt.file import PlaintextKeyring
+
+    previous = keyring.get_keyring()
+    kr = PlaintextKeyring()
+    kr.file_path = str(tmp_path / "keyring.cfg")  # type: ignore[misc]
+    keyring.set_keyring(kr)
+    yield kr
+    keyring.set_keyring(previous)

@@ -8,9 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-import keyring
 import pytest
-from keyrings.alt.file import PlaintextKeyring
 
 from app.core.config import Paths, Settings
 from app.core.rag.index import TOKEN_SECRET
@@ -53,16 +51,6 @@ def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
         proc.wait(10)
     except subprocess.TimeoutExpired:
         proc.kill()
-
-
-@pytest.fixture
-def file_keyring(tmp_path: Path):  # type: ignore[no-untyped-def]
-    previous = keyring.get_keyring()
-    kr = PlaintextKeyring()
-    kr.file_path = str(tmp_path / "keyring.cfg")  # type: ignore[misc]
-    keyring.set_keyring(kr)
-    yield kr
-    keyring.set_keyring(previous)
 
 
 def _lib(tmp_path: Path, port: int) -> DocumentLibrary:

@@ -12,16 +12,6 @@ from keyrings.alt.file import PlaintextKeyring
 from app.core import secrets
 
 
-@pytest.fixture
-def file_keyring(tmp_path: Path):  # type: ignore[no-untyped-def]
-    previous = keyring.get_keyring()
-    kr = PlaintextKeyring()
-    kr.file_path = str(tmp_path / "keyring.cfg")  # type: ignore[misc]
-    keyring.set_keyring(kr)
-    yield kr
-    keyring.set_keyring(previous)
-
-
 def test_round_trip_through_a_real_backend(file_keyring: PlaintextKeyring, tmp_path: Path) -> None:
     assert secrets.get_secret("chroma-token") is None
     secrets.set_secret("chroma-token", "s3cr3t")
