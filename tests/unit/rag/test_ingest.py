@@ -240,3 +240,18 @@ def test_kill_mid_ingest_then_resume(tmp_path: Path) -> None:
     assert_consistent(lib)
     assert lib.add_paths([docs]).unchanged == 30
     lib.close()
+
+
+def test_cross_reference_titles_leave_the_indexed_text_only() -> None:
+    from app.core.rag.ingest import ChunkRow, _lexical_text, embedding_text, strip_cross_references
+
+    en = "If not, see Section 12.1, “What other documentation exists on and for a Debian system?”. Done."
+    ru = "См. Раздел 14.3, «Я делаю дистрибутив для «вертикального маркетинга». Можно ли?». Да."
+    assert strip_cross_references(en) == "If not, see Section 12.1. Done."
+    assert strip_cross_references(ru) == "См. Раздел 14.3. Да."
+    plain = 'He said "hello" in section two. «Цитата» остаётся.'
+    assert strip_cross_references(plain) == plain  # ordinary quotes are content
+    assert "documentation" not in embedding_text("FAQ", en)
+    row = ChunkRow("id", "/f.txt", "default", 0, 1, "1.1 What", en, 0)
+    assert "documentation" not in _lexical_text(row)
+    assert row.text == en  # what the user sees and citations quote is untouched
