@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from app.core.types import (
     CancelToken,
@@ -85,6 +85,16 @@ class ChatPanel(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.docs_toggle = QCheckBox(self)
         self.docs_toggle.toggled.connect(self._on_docs_toggled)
+        # Which collections this conversation answers from (all, or some): a menu of the
+        # collections the documents panel knows, filled when it opens.
+        self.collections_provider: Callable[[], list[str]] = lambda: []
+        self.scope_button = QToolButton(self)
+        self.scope_button.setObjectName("scopeButton")
+        self.scope_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.scope_menu = QMenu(self.scope_button)
+        self.scope_menu.aboutToShow.connect(self._fill_scope_menu)
+        self.scope_button.setMenu(self.scope_menu)
+        self._scope: tuple[str, ...] = ()
         self.banner = Banner(self)
         self.edit_hint = QLabel(self)
         self.edit_hint.setObjectName("editHint")
@@ -111,6 +121,7 @@ class ChatPanel(QWidget):
         top.setContentsMargins(12, 8, 12, 0)
         top.addWidget(self.title, 1)
         top.addWidget(self.docs_toggle)
+        top.addWidget(self.scope_button)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(12, 4, 12, 10)
         bottom.addWidget(self.input, 1)
@@ -158,6 +169,8 @@ class ChatPanel(QWidget):
     def _retranslate(self) -> None:
         self.docs_toggle.setText(self.tr("Answer from documents"))
         self.docs_toggle.setToolTip(self.tr("Answer this conversation from your indexed documents, with sources"))
+        self.scope_button.setToolTip(self.tr("Which document collections this conversation answers from"))
+        self._update_scope_button()
         self.edit_hint.setText(self.tr("Editing your last question: Enter resends it, Esc cancels."))
         self._update_title()
         self._update_controls()
@@ -218,6 +231,8 @@ class ChatPanel(QWidget):
         self.docs_toggle.blockSignals(True)
         self.docs_toggle.setChecked(bool(conv and conv.collections is not None))
         self.docs_toggle.blockSignals(False)
+        self._scope = tuple(conv.collections or ()) if conv else ()
+        self._update_scope_button()
         self._update_title()
         self._update_controls()
         if focus_message_id is not None:
@@ -236,7 +251,52 @@ class ChatPanel(QWidget):
 
     def _on_docs_toggled(self, on: bool) -> None:
         cid = self._ensure_conversation()
-        self.assistant.set_documents(cid, () if on else None)
+        self.assistant.set_documents(cid, self._scope if on else None)
+        self._update_scope_button()
+
+    # ---- which collections ---------------------------------------------------------
+
+    def _update_scope_button(self) -> None:
+        from app.ui.documents import collection_label
+
+        scope = self._scope
+        if not scope:
+            text = self.tr("All collections")
+        elif len(scope) == 1:
+            text = collection_label(scope[0])
+        else:
+            text = self.tr("%1 collections").replace("%1", str(len(scope)))  # always 2 or more
+        self.scope_button.setText(text)
+        self.scope_button.setEnabled(self.docs_toggle.isChecked())
+
+    def _fill_scope_menu(self) -> None:
+        from app.ui.documents import collection_label
+
+        menu = self.scope_menu
+        menu.clear()
+        every = menu.addAction(self.tr("All collections"))
+        every.setCheckable(True)
+        every.setChecked(not self._scope)
+        every.triggered.connect(lambda: self.set_scope(()))
+        names = sorted(set(self.collections_provider()) | set(self._scope))
+        if names:
+            menu.addSeparator()
+        for name in names:
+            act = menu.addAction(collection_label(name))
+            act.setCheckable(True)
+            act.setChecked(name in self._scope)
+            act.toggled.connect(lambda on, n=name: self._toggle_collection(n, on))
+
+    def _toggle_collection(self, name: str, on: bool) -> None:
+        chosen = [n for n in self._scope if n != name] + ([name] if on else [])
+        self.set_scope(tuple(sorted(chosen)))
+
+    def set_scope(self, collections: tuple[str, ...]) -> None:
+        """Answer the shown conversation from these collections (() = all of them)."""
+        self._scope = tuple(collections)
+        if self.conversation_id is not None and self.docs_toggle.isChecked():
+            self.assistant.set_documents(self.conversation_id, self._scope)
+        self._update_scope_button()
 
     # ---- actions -------------------------------------------------------------------
 

@@ -86,6 +86,13 @@ StatusTextRole = Qt.ItemDataRole.UserRole + 3
 KindRole = Qt.ItemDataRole.UserRole + 4  # "active" | "indexed" | "failed" | "password" | "stopped"
 
 
+def collection_label(name: str) -> str:
+    """A collection's name as shown: the built-in "default" one is translated."""
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("DocumentsPanel", "Default") if name == "default" else name
+
+
 @dataclass
 class _Item:
     """One file as the panel shows it: the core's record plus progress parsed from it."""
@@ -213,7 +220,7 @@ class DocumentsModel(QAbstractListModel):
 
     def tooltip(self, it: _Item) -> str:
         rec = it.rec
-        lines = [html.escape(rec.path), html.escape(self.tr("Collection: %1").replace("%1", rec.collection))]
+        lines = [html.escape(rec.path), html.escape(self.tr("Collection: %1").replace("%1", collection_label(rec.collection)))]
         lines.append(html.escape(self.status_text(it)))
         if rec.status == INDEXED and rec.error:
             lines.append(html.escape(self.tr("Note: %1").replace("%1", rec.error)))
@@ -415,7 +422,7 @@ class DocumentDelegate(QStyledItemDelegate):
         painter.save()
         # Line 1: the file name (elided in the middle) and its collection on the right.
         fm_small = QFontMetrics(small)
-        coll = rec.collection if rec is not None else ""
+        coll = collection_label(rec.collection) if rec is not None else ""
         coll_w = min(fm_small.horizontalAdvance(coll) + 10, r.width() // 3)
         fm_bold = QFontMetrics(bold)
         line1 = QRect(r.left(), r.top(), r.width(), fm_bold.height())
@@ -656,6 +663,10 @@ class DocumentsPanel(QWidget):
 
     # ---- public API ------------------------------------------------------------------------
 
+    def collection_names(self) -> list[str]:
+        """The collections of the files listed here (no library call: UI-thread safe)."""
+        return sorted({it.rec.collection for it in self.model.items()})
+
     def add_paths(self, paths: list[Path], collection: str | None = None) -> None:
         """Index files and folders in the background; their rows appear and update live."""
         paths = [Path(p) for p in paths]
@@ -832,6 +843,11 @@ class DocumentsPanel(QWidget):
         self._next()
         self._update_progress()
 
+    def _alive(self) -> bool:
+        import shiboken6
+
+        return shiboken6.isValid(self) and shiboken6.isValid(self._flush_timer)
+
     def _next(self) -> None:
         if self._job is not None or not self._jobs or self._closed:
             return
@@ -839,9 +855,11 @@ class DocumentsPanel(QWidget):
         self._job = job
         worker = FunctionWorker(job.run, job=True)
         worker.signals.sig_progress.connect(self._on_job_progress)
-        worker.signals.sig_result.connect(lambda result, job=job: self._job_result(job, result))
-        worker.signals.sig_error.connect(lambda exc, job=job: self._job_error(job, exc))
-        worker.signals.sig_finished.connect(lambda job=job: self._job_finished(job))
+        # Lambdas are not disconnected when the panel is deleted (a window closed while
+        # a job ends): _alive() drops those late calls.
+        worker.signals.sig_result.connect(lambda result, job=job: self._alive() and self._job_result(job, result))
+        worker.signals.sig_error.connect(lambda exc, job=job: self._alive() and self._job_error(job, exc))
+        worker.signals.sig_finished.connect(lambda job=job: self._alive() and self._job_finished(job))
         self._worker = worker
         if job.kind != "init":
             self._error = ""
@@ -1050,7 +1068,7 @@ class DocumentsPanel(QWidget):
             indexed = sum(1 for it in items if it.status == INDEXED)
             failed = sum(1 for it in items if it.status in (FAILED, PASSWORD))
             chunks = sum(it.rec.chunks for it in items if it.status == INDEXED)
-            collections = sorted({it.rec.collection for it in items})
+            collections = sorted({collection_label(it.rec.collection) for it in items})
             text = self.tr("Files: %1, indexed: %2, passages: %3").replace("%1", str(files)).replace(
                 "%2", str(indexed)).replace("%3", str(chunks))
             if failed:
@@ -1082,7 +1100,7 @@ class DocumentsPanel(QWidget):
             rec = it.rec
             lines = [f"<b>{html.escape(Path(rec.path).name)}</b>",
                      html.escape(rec.path),
-                     html.escape(self.tr("Collection: %1").replace("%1", rec.collection))]
+                     html.escape(self.tr("Collection: %1").replace("%1", collection_label(rec.collection)))]
             status = self.model.status_text(it)
             color = {FAILED: "#c62828", PASSWORD: "#b26a00"}.get(it.status)
             lines.append(f"<span style='color:{color}'>{html.escape(status)}</span>" if color else html.escape(status))

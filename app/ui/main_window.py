@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         self.chat.sig_stats.connect(self._on_stats)
         self.chat.sig_status.connect(self._on_chat_status)
         self.chat.sig_citation.connect(self.show_citation)
+        self.chat.collections_provider = self.documents.collection_names
         self.chat.sig_model_crashed.connect(self.start_model_load)
         self.chat.sig_busy.connect(self._on_busy)
 

@@ -77,6 +77,10 @@
         <translation>Answer this conversation from your indexed documents, with sources</translation>
     </message>
     <message>
+        <source>Which document collections this conversation answers from</source>
+        <translation>Which document collections this conversation answers from</translation>
+    </message>
+    <message>
         <source>Editing your last question: Enter resends it, Esc cancels.</source>
         <translation>Editing your last question: Enter resends it, Esc cancels.</translation>
     </message>
@@ -103,6 +107,14 @@
     <message>
         <source>Send (Enter)</source>
         <translation>Send (Enter)</translation>
+    </message>
+    <message>
+        <source>All collections</source>
+        <translation>All collections</translation>
+    </message>
+    <message>
+        <source>%1 collections</source>
+        <translation>%1 collections</translation>
     </message>
     <message>
         <source>Stopping…</source>
@@ -379,6 +391,10 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>loading the embedding model…</source>
         <translation>loading the embedding model…</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>Default</translation>
     </message>
     <message>
         <source>paused</source>

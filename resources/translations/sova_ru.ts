@@ -77,6 +77,10 @@
         <translation>Отвечать в этом разговоре по вашим проиндексированным документам, со ссылками на источники</translation>
     </message>
     <message>
+        <source>Which document collections this conversation answers from</source>
+        <translation>Из каких коллекций документов отвечать в этом разговоре</translation>
+    </message>
+    <message>
         <source>Editing your last question: Enter resends it, Esc cancels.</source>
         <translation>Редактирование последнего вопроса: Enter — отправить снова, Esc — отмена.</translation>
     </message>
@@ -103,6 +107,14 @@
     <message>
         <source>Send (Enter)</source>
         <translation>Отправить (Enter)</translation>
+    </message>
+    <message>
+        <source>All collections</source>
+        <translation>Все коллекции</translation>
+    </message>
+    <message>
+        <source>%1 collections</source>
+        <translation>Коллекций: %1</translation>
     </message>
     <message>
         <source>Stopping…</source>
@@ -379,6 +391,10 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>loading the embedding model…</source>
         <translation>загрузка модели векторизации…</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>Основная</translation>
     </message>
     <message>
         <source>paused</source>

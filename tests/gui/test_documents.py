@@ -163,7 +163,7 @@ def test_statuses_appear_update_and_failures_name_their_reason(qtbot, window, pa
     assert panel.list.isVisible() and not panel.empty_label.isVisible()
     assert not panel.progress_box.isVisible()
     assert "Files: 5, indexed: 3" in panel.summary.text() and "failed: 2" in panel.summary.text()
-    assert "Collections: default" in panel.summary.text()
+    assert "Collections: Default" in panel.summary.text()
     # Selecting the failed file names it, with its path and the whole reason.
     panel.select(str(fake_pdf))
     assert panel.details.isVisible()

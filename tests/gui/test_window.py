@@ -310,6 +310,39 @@ def test_documents_toggle_is_per_conversation(qtbot, window, assistant) -> None:
     assert assistant.store.conversation(cid).collections is None
 
 
+def test_conversation_answers_from_chosen_collections(qtbot, window, assistant) -> None:  # type: ignore[no-untyped-def]
+    chat = window.chat
+    chat.collections_provider = lambda: ["default", "manuals", "taxes"]
+    assert not chat.scope_button.isEnabled()  # documents off: nothing to choose
+    chat.docs_toggle.setChecked(True)
+    cid = chat.conversation_id
+    assert chat.scope_button.isEnabled() and chat.scope_button.text() == "All collections"
+    chat._fill_scope_menu()
+    acts = {a.text(): a for a in chat.scope_menu.actions() if a.text()}
+    assert set(acts) == {"All collections", "Default", "manuals", "taxes"}  # "default" is shown translated
+    assert acts["All collections"].isChecked()
+    acts["taxes"].trigger()
+    assert assistant.store.conversation(cid).collections == ("taxes",)
+    assert chat.scope_button.text() == "taxes"
+    chat._fill_scope_menu()
+    acts = {a.text(): a for a in chat.scope_menu.actions() if a.text()}
+    acts["Default"].trigger()
+    assert assistant.store.conversation(cid).collections == ("default", "taxes")
+    assert chat.scope_button.text() == "2 collections"
+    # Off and on again keeps the choice; another conversation starts with all.
+    chat.docs_toggle.setChecked(False)
+    assert assistant.store.conversation(cid).collections is None
+    chat.docs_toggle.setChecked(True)
+    assert assistant.store.conversation(cid).collections == ("default", "taxes")
+    window.new_conversation()
+    assert chat.scope_button.text() == "All collections" and not chat.scope_button.isEnabled()
+    window.open_conversation(cid)
+    assert chat.scope_button.text() == "2 collections"
+    chat._fill_scope_menu()
+    [a for a in chat.scope_menu.actions() if a.text() == "All collections"][0].trigger()
+    assert assistant.store.conversation(cid).collections == ()
+
+
 def test_drop_routes_documents_and_audio(qtbot, window, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "notes"
     folder.mkdir()

@@ -255,3 +255,13 @@ def test_cross_reference_titles_leave_the_indexed_text_only() -> None:
     row = ChunkRow("id", "/f.txt", "default", 0, 1, "1.1 What", en, 0)
     assert "documentation" not in _lexical_text(row)
     assert row.text == en  # what the user sees and citations quote is untouched
+
+
+def test_embedder_reads_the_chunk_with_its_own_heading_only() -> None:
+    from app.core.rag.ingest import ChunkRow, _lexical_text, embedding_text
+
+    path = "Chapter 1 Definitions and overview / 1.7 How does one pronounce Debian?"
+    assert embedding_text(path, "Deb-ee-an.") == "1.7 How does one pronounce Debian?\nDeb-ee-an."
+    assert embedding_text("", "text") == "text"
+    row = ChunkRow("id", "/f.pdf", "default", 0, 12, path, "Deb-ee-an.", 0)
+    assert "Definitions and overview" in _lexical_text(row)  # BM25 keeps the whole path
