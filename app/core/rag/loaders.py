@@ -339,9 +339,16 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 _DOT_LEADER = re.compile(r"(?:[ \t]*\.){5,}")
 
 
+# Typographic ligatures (TeX and InDesign PDFs): "ﬁle" must match "file".
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi",
+                            "\ufb04": "ffl", "\ufb05": "st", "\ufb06": "st"})
+
+
 def clean_text(text: str) -> str:
-    """NFC, no control characters, single spaces, at most one blank line in a row."""
+    """NFC, ligatures spelled out, no control characters, single spaces, at most one
+    blank line in a row."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_LIGATURES)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     text = text.replace("\ufffd", "")
     text = _DOT_LEADER.sub(" … ", text)  # table-of-contents leaders carry no words
@@ -621,6 +628,52 @@ def _pdf_page_text(page: Any, opts: _Options, seen_fonts: set[int]) -> str:
         return page.extract_text(visitor_operand_before=guard) or ""
 
 
+_PAGE_NUMBER = re.compile(r"(?:page|стр\.?|страница|с\.)?\s*[–—-]?\s*\d{1,4}\s*[–—-]?(?:\s*(?:of|из)\s*\d{1,4})?", re.I)
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+class RunningLines:
+    """Drops a PDF's running headers and footers: a page's first or last line that is a
+    bare page number, or that starts like the first (last) line of one of the two pages
+    before it once digits are ignored ("CHAPTER 6. THE DEBIAN ARCHIVES 6.5 …" over
+    "CHAPTER 6. THE DEBIAN ARCHIVES 6.4 …"; "LaTeX News … Copyright 1995 … –7").
+    They are repeated noise in passages, in citations and in the embedder's input.
+    """
+
+    WORDS = 3  # leading words that must agree
+    MAX_LEN = 160  # longer lines are text, not a running title
+
+    def __init__(self) -> None:
+        self._first: list[str] = []
+        self._last: list[str] = []
+
+    @classmethod
+    def _key(cls, line: str) -> str:
+        words = _NON_WORD.sub(" ", re.sub(r"\d+", "#", line.lower())).split()
+        return " ".join(words[: cls.WORDS]) if len(words) >= 2 else ""
+
+    def strip(self, text: str) -> str:
+        lines = text.split("\n")
+        idx = [i for i, line in enumerate(lines) if line.strip()]
+        drop: set[int] = set()
+        for order, seen in ((idx, self._first), (idx[::-1], self._last)):
+            rest = [i for i in order[:3] if i not in drop]
+            # A bare page number at the edge goes; the line after it is the candidate.
+            while rest and _PAGE_NUMBER.fullmatch(lines[rest[0]].strip()):
+                drop.add(rest.pop(0))
+            key = ""
+            if rest:
+                line = lines[rest[0]].strip()
+                key = self._key(line) if len(line) <= self.MAX_LEN else ""
+                if key and key in seen:
+                    drop.add(rest[0])
+            seen.append(key)
+            del seen[:-2]
+        if not drop or len(drop) >= len(idx):
+            return text
+        return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+
+
 def _page_has_images(page: Any) -> bool:
     try:
         resources = page.get("/Resources")
@@ -639,6 +692,7 @@ def _pdf_sections(stream: DocumentStream, reader: Any, opts: _Options) -> Iterat
     outline = _pdf_outline(reader)
     heading: tuple[str, ...] = ()
     seen_fonts: set[int] = set()
+    running = RunningLines()
     ocr_ok: bool | None = None
     failed = 0
     for index in range(n):
@@ -673,7 +727,7 @@ def _pdf_sections(stream: DocumentStream, reader: Any, opts: _Options) -> Iterat
             # fall through: OCR may still read the rendered page
             has_images = True
 
-        text = clean_text(dehyphenate(text))
+        text = running.strip(clean_text(dehyphenate(text)))
         quality = text_quality(text) if text else 0.0
         if text and quality < 0.98 and opts.repair_mojibake:
             # Cyrillic bytes shown as Latin-1 letters (fonts without ToUnicode): re-decode

@@ -429,3 +429,31 @@ def test_section_is_frozen() -> None:
     s = Section("t", 1, ("h",))
     with pytest.raises(AttributeError):
         s.text = "x"  # type: ignore[misc]
+
+
+def test_running_headers_footers_and_page_numbers_leave_pdf_pages() -> None:
+    from app.core.rag.loaders import RunningLines
+
+    r = RunningLines()
+    pages = [
+        "Chapter 6\nThe Debian archives\n6.1 How many distributions?\nText a.\n22",
+        "CHAPTER 6. THE DEBIAN ARCHIVES 6.4. WHAT …\nBody b.\n23",
+        "CHAPTER 6. THE DEBIAN ARCHIVES 6.5. WHAT DOES …\nBody c.\n– 24 –",
+        "LaTeX News\nIssue 2\nBody d.\nLaTeX News, brought to you; Copyright 1994, all rights reserved. –6",
+        "LaTeX News\nIssue 3\nBody e.\nLaTeX News, brought to you; Copyright 1995, all rights reserved. –7",
+    ]
+    out = [r.strip(p) for p in pages]
+    assert out[0] == "Chapter 6\nThe Debian archives\n6.1 How many distributions?\nText a."  # page number only
+    assert out[2] == "Body c."  # the running chapter title seen on the page before, and "– 24 –"
+    assert out[4] == "Issue 3\nBody e."  # masthead and copyright footer (years and page differ)
+    # Ordinary text is never touched, and a page is never emptied.
+    fresh = RunningLines()
+    assert fresh.strip("The first line.\nThe second.") == "The first line.\nThe second."
+    assert fresh.strip("Another page.\nOther.") == "Another page.\nOther."
+    assert RunningLines().strip("12") == "12"
+
+
+def test_ligatures_are_spelled_out() -> None:
+    from app.core.rag.loaders import clean_text
+
+    assert clean_text("the conﬁguration ﬁle is eﬀective") == "the configuration file is effective"
