@@ -297,3 +297,31 @@ def test_lshortru_whole_book_is_readable(docs: Path) -> None:
 def test_ocr_page_direct(docs: Path) -> None:
     text = ocr_pdf_page(docs / "ocrmypdf" / "c03-29.pdf", 1, languages="eng")
     assert len(words(text)) > 20
+
+
+def test_encrypted_scan_is_read_without_its_password_on_any_command_line(docs: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    import pypdf
+
+    from app.core.rag import ocr
+
+    writer = pypdf.PdfWriter(clone_from=str(docs / "ocrmypdf" / "linn.pdf"))
+    writer.encrypt("s3cret-pw", algorithm="AES-256")
+    locked = tmp_path / "linn-locked.pdf"
+    with locked.open("wb") as f:
+        writer.write(f)
+    argv: list[list[str]] = []
+    real_popen = subprocess.Popen
+
+    def spy(args, *a, **kw):  # type: ignore[no-untyped-def]
+        argv.append([str(x) for x in args])
+        return real_popen(args, *a, **kw)
+
+    monkeypatch.setattr(ocr.subprocess, "Popen", spy)
+    doc = load_document(locked, password="s3cret-pw")
+    assert doc.ocr_pages == [1]
+    assert "LinnSequencer" in doc.text and len(words(doc.text)) > 100
+    assert any("pdftoppm" in a[0] for a in argv) and any("tesseract" in a[0] for a in argv)
+    assert not any("s3cret-pw" in x for a in argv for x in a), argv

@@ -128,16 +128,40 @@ def ocr_pdf_page(
     pdftoppm = shutil.which("pdftoppm")
     assert pdftoppm is not None
     started = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="sova-ocr-") as tmp:
-        args = [pdftoppm, "-f", str(page), "-l", str(page), "-r", str(dpi), "-gray", "-png"]
+    with tempfile.TemporaryDirectory(prefix="sova-ocr-") as tmp:  # private: mode 0700
+        source, number = pdf, page
+        args = [pdftoppm, "-r", str(dpi), "-gray", "-png"]
         if password:
-            # Passwords on the command line are visible to local users via ps; pdftoppm
-            # has no other way to take one, and it only lives for this one page.
-            args += ["-upw", password]
-        args += [str(pdf), str(Path(tmp) / "page")]
+            # pdftoppm takes a password only on its command line, where every local
+            # user can read it (ps). So the page is decrypted here and handed over as a
+            # one-page PDF in the private temporary folder instead.
+            single = _decrypted_page(pdf, page, password, Path(tmp) / "page.pdf")
+            if single is not None:
+                source, number = single, 1
+            else:  # pypdf could not rewrite the page: the old way, for this page only
+                args += ["-upw", password]
+        args += ["-f", str(number), "-l", str(number), str(source), str(Path(tmp) / "page")]
         _run(args, timeout=timeout, cancel=cancel, what="rendering the page (pdftoppm)")
         images = sorted(Path(tmp).glob("page*.png"))
         if not images:
             raise SovaError("rendering the page (pdftoppm) produced no image")
         left = max(5.0, timeout - (time.monotonic() - started))
         return ocr_image(images[0], languages=languages, timeout=left, cancel=cancel)
+
+
+def _decrypted_page(pdf: Path, page: int, password: str, out: Path) -> Path | None:
+    """Write 1-based ``page`` of the encrypted ``pdf`` to ``out`` unencrypted (None on failure)."""
+    try:
+        from pypdf import PdfReader, PdfWriter
+
+        reader = PdfReader(str(pdf))
+        if reader.is_encrypted and not reader.decrypt(password):
+            return None
+        writer = PdfWriter()
+        writer.add_page(reader.pages[page - 1])
+        fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            writer.write(f)
+        return out
+    except Exception:  # any pypdf trouble: the caller falls back to pdftoppm's own decryption
+        return None
