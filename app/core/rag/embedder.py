@@ -76,6 +76,22 @@ def length_batches(texts: Sequence[str], batch_size: int) -> list[list[int]]:
     return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
 
 
+def token_batches(lengths: Sequence[int], budget: int, max_size: int) -> list[list[int]]:
+    """Indices grouped by token length so that size x longest <= ``budget`` (at least one
+    text per batch, at most ``max_size``)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    out: list[list[int]] = []
+    cur: list[int] = []
+    for i in order:
+        if cur and ((len(cur) + 1) * lengths[i] > budget or len(cur) >= max_size):
+            out.append(cur)
+            cur = []
+        cur.append(i)
+    if cur:
+        out.append(cur)
+    return out
+
+
 class _BatchingEmbedder:
     """Shared batching: sort by length, embed per batch, restore the order."""
 
@@ -90,6 +106,9 @@ class _BatchingEmbedder:
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
 
+    def _batches(self, texts: Sequence[str]) -> list[list[int]]:
+        return length_batches(texts, self.batch_size)
+
     def embed_documents(
         self,
         texts: Sequence[str],
@@ -97,7 +116,7 @@ class _BatchingEmbedder:
     ) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         done = 0
-        for idx in length_batches(texts, self.batch_size):
+        for idx in self._batches(texts):
             with self._lock:
                 vecs = self._embed([texts[i] for i in idx], False)
             out[idx] = _normalise(vecs)
@@ -143,7 +162,8 @@ class E5Embedder(_BatchingEmbedder):
 class SentenceTransformerEmbedder(_BatchingEmbedder):
     """Any sentence-transformers model folder (offline; never reaches a hub)."""
 
-    batch_size = 32
+    batch_size = 64  # at most this many texts per batch (short ones)
+    TOKEN_BUDGET = 2048  # padded tokens per batch: keeps activations in the CPU's cache
 
     def __init__(self, folder: Path, name: str | None = None, threads: int = 0) -> None:
         super().__init__()
@@ -172,6 +192,27 @@ class SentenceTransformerEmbedder(_BatchingEmbedder):
         prompts = getattr(self._model, "prompts", {}) or {}
         self._query_prompt = "query" if "query" in prompts else None
         self._doc_prompt = "document" if "document" in prompts else ("passage" if "passage" in prompts else None)
+
+    def _batches(self, texts: Sequence[str]) -> list[list[int]]:
+        """Batches by TOKEN length under a padded-token budget.
+
+        sentence-transformers (and so LangChain's HuggingFaceEmbeddings) sorts by
+        characters, but a batch costs its size x its longest text in tokens: Russian text
+        through an English vocabulary, or code, has several times more tokens per
+        character, so character order mixes 60- and 256-token texts in one batch. Measured
+        on 1,446 chunks of 233 PDF pages (MiniLM, 2 cores): 56 s in batches of 32 by
+        characters, 35 s by tokens, 32 s by tokens under a 2,048-token budget.
+        """
+        try:
+            tok = self._model.tokenizer
+            limit = int(self._model.max_seq_length or 512)
+            # Under the model's lock: a fast tokenizer used from two threads at once
+            # fails ("Already borrowed"), and queries embed while documents index.
+            with self._lock:
+                lengths = [len(ids) for ids in tok(list(texts), truncation=True, max_length=limit)["input_ids"]]
+        except Exception:  # a model without a usable tokenizer: characters will do
+            return length_batches(texts, self.batch_size)
+        return token_batches(lengths, self.TOKEN_BUDGET, self.batch_size)
 
     def _embed(self, texts: list[str], is_query: bool) -> np.ndarray:
         prompt = self._query_prompt if is_query else self._doc_prompt

