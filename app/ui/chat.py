@@ -182,8 +182,11 @@ class ChatPanel(QWidget):
 
     def _update_title(self) -> None:
         conv = self.assistant.store.conversation(self.conversation_id) if self.conversation_id else None
+        from app.core.assistant import DEFAULT_TITLE
+
         new_chat = self.tr("New chat")
-        self.title.setText(f"<b>{_escape(conv.title if conv else new_chat)}</b>")
+        title = conv.title if conv and conv.title != DEFAULT_TITLE else new_chat  # the default is translated
+        self.title.setText(f"<b>{_escape(title)}</b>")
 
     # ---- state ---------------------------------------------------------------------
 

@@ -121,7 +121,7 @@ class ConversationList(QWidget):
                     continue
                 seen.add(conv.id)
                 snip = " ".join(snippet.split())
-                item = QListWidgetItem(f"{conv.title}\n{snip}")
+                item = QListWidgetItem(f"{self.display_title(conv.title)}\n{snip}")
                 item.setToolTip(snip)
                 item.setData(IdRole, conv.id)
                 item.setData(MessageIdRole, message.id)
@@ -132,7 +132,7 @@ class ConversationList(QWidget):
                 self.list.addItem(item)
         else:
             for conv in self.assistant.conversations():
-                item = QListWidgetItem(conv.title)
+                item = QListWidgetItem(self.display_title(conv.title))
                 item.setData(IdRole, conv.id)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
                 self.list.addItem(item)
@@ -173,6 +173,12 @@ class ConversationList(QWidget):
             title = item.text()
             QTimer.singleShot(0, lambda: self.rename(cid, title))
 
+    def display_title(self, title: str) -> str:
+        """A stored title as shown: the core's untouched default is translated."""
+        from app.core.assistant import DEFAULT_TITLE
+
+        return self.tr("New chat") if title == DEFAULT_TITLE else title
+
     def rename(self, conversation_id: int, title: str) -> None:
         """Rename a conversation (an empty title keeps the stored one)."""
         if title.strip():
@@ -192,7 +198,7 @@ class ConversationList(QWidget):
             return False
         if not self.confirm(
             self.tr("Delete conversation"),
-            self.tr("Delete “%1” and all its messages? This cannot be undone.").replace("%1", conv.title),
+            self.tr("Delete “%1” and all its messages? This cannot be undone.").replace("%1", self.display_title(conv.title)),
         ):
             return False
         self.assistant.delete_conversation(conversation_id)

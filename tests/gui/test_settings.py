@@ -32,6 +32,11 @@ def test_language_switch_retranslates_the_running_window(qtbot, window, assistan
     assert window.chat.send_button.text() == "Отправить"
     assert window.chat.docs_toggle.text() == "Отвечать по документам"
     assert window.documents_dock.windowTitle() == "Документы"
+    window.new_conversation()
+    window.chat._ensure_conversation()  # an empty conversation keeps the core's default title
+    window.conversations.refresh()
+    assert window.conversations.list.item(0).text() == "Новый чат"
+    assert "Новый чат" in window.chat.title.text()
     # Bubbles are laid out again in Russian.
     window.chat.send("привет")
     qtbot.waitSignal(window.chat.sig_answer_done, timeout=5000).wait()
