@@ -23,7 +23,6 @@ import os
 import queue
 import re
 import sqlite3
-import sys
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -480,27 +479,6 @@ def file_sha256(path: Path, cancel: CancelToken | None = None) -> str:
             h.update(block)
 
 
-def _lower_thread_priority(nice: int) -> None:
-    """Give the calling thread (the parser) a lower CPU priority, on Linux.
-
-    The embedders compute with OpenMP/torch threads, one per core; every operation ends
-    at a barrier where all of them must arrive. On a small machine a parser thread at the
-    same priority keeps displacing one of them, and the others wait at each barrier:
-    measured on 2 cores (MiniLM, 233 PDF pages), end to end took 1.33 x the embedder
-    alone. With a lower priority the parser runs in the gaps the embedder leaves (and
-    stays a queue ahead); alone on the machine it still gets a whole core. Parsing and
-    OCR subprocesses started from this thread inherit the priority.
-    """
-    # Only Linux applies a "process" priority to a thread id; elsewhere that id could
-    # name some other process.
-    if nice <= 0 or not sys.platform.startswith("linux"):
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)  # Linux: per thread
-    except OSError:
-        pass
-
-
 def chunk_id(path: str, sha: str, ordinal: int) -> str:
     """Stable per (file, content, position): a changed file gets new ids."""
     ph = hashlib.sha1(path.encode("utf-8", "surrogatepass")).hexdigest()[:10]
@@ -576,8 +554,6 @@ class Ingestor:
     EMBED_WINDOW = 256  # until the embedder's speed is known
     EMBED_WINDOW_MIN, EMBED_WINDOW_MAX = 128, 1024
     EMBED_WINDOW_SECONDS = 30.0
-    # The parser thread's nice value (Linux): see _lower_thread_priority.
-    PARSER_NICE = 10
 
     def __init__(
         self,
@@ -635,8 +611,6 @@ class Ingestor:
 
     def _parse_all(self, jobs: Sequence[FileJob], out: "queue.Queue[_Parsed | None]", cancel: CancelToken) -> None:
         from app.core.rag.loaders import DocumentError, PasswordRequired  # noqa: F401 (types below)
-
-        _lower_thread_priority(self.PARSER_NICE)
 
         def put(msg: _Parsed) -> None:
             while True:

@@ -266,23 +266,3 @@ def test_embedder_reads_the_chunk_with_its_own_heading_only() -> None:
     row = ChunkRow("id", "/f.pdf", "default", 0, 12, path, "Deb-ee-an.", 0)
     assert "Definitions and overview" in _lexical_text(row)  # BM25 keeps the whole path
 
-
-def test_parser_thread_yields_the_cpu_to_the_embedder() -> None:
-    import os
-    import sys
-    import threading
-
-    from app.core.rag.ingest import _lower_thread_priority
-
-    seen: dict[str, int] = {}
-
-    def body() -> None:
-        _lower_thread_priority(10)
-        seen["thread"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-
-    t = threading.Thread(target=body)
-    t.start()
-    t.join()
-    if sys.platform.startswith("linux"):
-        assert seen["thread"] >= 10
-    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < 10  # only that thread
