@@ -8,6 +8,8 @@ The registry (SQLite, WAL, in the index folder) is the source of truth:
 - ``pending_vectors`` / ``stale_vectors``: vectors written to Chroma before their
   registry commit, and vectors of replaced chunks, so a killed process leaves nothing
   that the next start cannot clean up.
+The tables are created and upgraded by the store's one migration list
+(``app/core/store/migrations.py``, the DOCUMENTS steps).
 A file is 'indexed' only after its vectors are in Chroma and its chunks in SQLite.
 
 Pipeline: a parser thread (parsing and OCR) feeds a bounded queue of chunk batches;
@@ -33,6 +35,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from app.core.rag.lexical import LexicalIndex
+from app.core.store.db import Database
+from app.core.store.migrations import DOCUMENTS
 from app.core.types import CancelToken, Cancelled, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
@@ -89,43 +93,6 @@ class IngestReport:
         return sum(1 for f in self.files if f.status in ("failed", "password"))
 
 
-SCHEMA = """
-PRAGMA journal_mode = WAL;
-PRAGMA synchronous = NORMAL;
-CREATE TABLE IF NOT EXISTS files (
-    path TEXT PRIMARY KEY,
-    collection TEXT NOT NULL DEFAULT 'default',
-    sha256 TEXT NOT NULL DEFAULT '',
-    mtime REAL NOT NULL DEFAULT 0,
-    size INTEGER NOT NULL DEFAULT -1,
-    status TEXT NOT NULL,
-    error TEXT,
-    pages INTEGER,
-    chunks INTEGER NOT NULL DEFAULT 0,
-    updated_at REAL NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS chunks (
-    chunk_id TEXT PRIMARY KEY,
-    path TEXT NOT NULL,
-    collection TEXT NOT NULL,
-    ordinal INTEGER NOT NULL,
-    page INTEGER,
-    heading TEXT NOT NULL DEFAULT '',
-    text TEXT NOT NULL,
-    char_start INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS chunks_path ON chunks(path, ordinal);
-CREATE TABLE IF NOT EXISTS embedded (
-    embedder TEXT NOT NULL,
-    path TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    PRIMARY KEY (embedder, path)
-);
-CREATE TABLE IF NOT EXISTS pending_vectors (embedder TEXT NOT NULL, chunk_id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS stale_vectors (embedder TEXT NOT NULL, chunk_id TEXT NOT NULL);
-"""
-
-
 @dataclass(frozen=True)
 class ChunkRow:
     chunk_id: str
@@ -142,20 +109,28 @@ class Registry:
     """The document registry, chunk store and lexical index (one SQLite file)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
         # One connection shared by the ingest and query threads, serialised by a lock:
-        # SQLite's own locking would otherwise make writers wait on busy readers.
-        self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
-        self.lock = threading.RLock()
+        # SQLite's own locking would otherwise make writers wait on busy readers. The
+        # tables come from the store's migration list (DOCUMENTS steps).
+        self.db = Database(path, DOCUMENTS, busy_timeout=30.0)
+        self.path = self.db.path
+        self.lock = self.db.lock
         self.version = 0  # bumped on every change of the chunk set (query-side caches key on it)
         with self.lock:
-            self.conn.executescript(SCHEMA)
             self.lexical = LexicalIndex(self.conn)
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The shared connection (hold ``lock``); StoreError once closed."""
+        return self.db.connection
+
+    def integrity_check(self) -> list[str]:
+        """Problems SQLite finds in the registry file and its BM25 index; [] when sound."""
+        return self.db.integrity_check()
+
     def close(self) -> None:
-        with self.lock:
-            self.conn.close()
+        """Checkpoint the WAL and close; idempotent, from any thread."""
+        self.db.close()
 
     # -- files -----------------------------------------------------------------------
 

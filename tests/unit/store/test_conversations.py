@@ -1,14 +1,15 @@
-"""Store: migrations, conversations, messages, FTS search, export."""
+"""Store: conversations, messages, FTS search, export, integrity check, shutdown."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
-from app.core.store import MIGRATIONS, SCHEMA_VERSION, Store
+from app.core.store import MAIN, Store, StoreError, latest_version
 from app.core.types import Citation, GenerationStats, Message, MessageStatus, Role
 
 
@@ -20,33 +21,16 @@ def store(tmp_path: Path) -> Store:
 def test_fresh_database_is_wal_and_current(store: Store, tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "sova.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == latest_version(MAIN) == store.schema_version
 
 
-def test_migrates_a_version_1_database_keeping_its_data(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite3"
-    db = sqlite3.connect(path)
-    db.executescript(MIGRATIONS[0])
-    db.execute("PRAGMA user_version=1")
-    db.execute("INSERT INTO conversations(title, created_at, updated_at) VALUES ('old', 1, 1)")
-    db.execute(
-        "INSERT INTO messages(conversation_id, role, content, created_at) VALUES (1, 'user', 'kept words', 1)"
-    )
-    db.commit()
-    db.close()
-    store = Store(path)
-    [conv] = store.conversations()
-    assert conv.title == "old" and conv.collections is None
-    [msg] = store.messages(conv.id)
-    assert msg.content == "kept words" and msg.citations == ()
-    assert store.search("kept")
-
-
-def test_refuses_a_newer_schema(tmp_path: Path) -> None:
+def test_refuses_a_newer_schema_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "new.sqlite3"
-    sqlite3.connect(path).execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
-    with pytest.raises(RuntimeError, match="newer Sova"):
+    sqlite3.connect(path).execute(f"PRAGMA user_version={latest_version(MAIN) + 1}")
+    with pytest.raises(StoreError, match="newer Sova") as err:
         Store(path)
+    assert err.value.code == "database_too_new"
+    assert err.value.params["path"] == str(path) and str(path) in str(err.value)
 
 
 def test_conversation_lifecycle(store: Store) -> None:
@@ -129,3 +113,75 @@ def test_survives_reopen(tmp_path: Path) -> None:
     s.close()
     s2 = Store(tmp_path / "x.sqlite3")
     assert s2.messages(conv.id)[0].content == "still here"
+
+
+def test_integrity_check_is_empty_on_a_sound_file_and_names_a_broken_index(store: Store) -> None:
+    conv = store.create_conversation()
+    m = store.add_message(conv.id, Message(Role.USER, "searchable words"))
+    assert store.integrity_check() == []
+    with store.db.transaction() as db:  # change a message behind the FTS triggers' back
+        db.execute("DROP TRIGGER messages_au")
+        db.execute("UPDATE messages SET content='other text' WHERE id=?", (m.id,))
+    problems = store.integrity_check()
+    assert problems and problems[0].startswith("messages_fts")
+
+
+def test_close_checkpoints_the_wal_and_is_idempotent_from_another_thread(tmp_path: Path) -> None:
+    path = tmp_path / "x.sqlite3"
+    s = Store(path)
+    conv = s.create_conversation("kept")
+    s.add_message(conv.id, Message(Role.USER, "after close"))
+    wal = Path(f"{path}-wal")
+    assert wal.stat().st_size > 0
+    closer = threading.Thread(target=s.close)
+    closer.start()
+    closer.join()
+    s.close()  # a second close does nothing
+    assert not wal.exists() or wal.stat().st_size == 0  # everything is in the main file
+    with pytest.raises(StoreError) as err:
+        s.conversations()
+    assert err.value.code == "database_closed"
+    db = sqlite3.connect(path)  # the file alone holds the data
+    assert db.execute("SELECT content FROM messages").fetchall() == [("after close",)]
+
+
+def test_close_waits_for_a_write_in_progress(tmp_path: Path) -> None:
+    s = Store(tmp_path / "x.sqlite3")
+    conv = s.create_conversation()
+    inside, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with s.db.transaction() as db:
+            db.execute("INSERT INTO messages(conversation_id, role, content, created_at) VALUES (?, 'user', 'w', 0)",
+                       (conv.id,))
+            inside.set()
+            release.wait()
+
+    t = threading.Thread(target=writer)
+    t.start()
+    assert inside.wait(30)
+    closer = threading.Thread(target=s.close)
+    closer.start()
+    release.set()
+    t.join()
+    closer.join()
+    s2 = Store(tmp_path / "x.sqlite3")
+    assert [m.content for m in s2.messages(conv.id)] == ["w"]
+    s2.close()
+
+
+def test_close_does_not_wait_long_for_another_process_reader(tmp_path: Path) -> None:
+    path = tmp_path / "x.sqlite3"
+    s = Store(path)
+    conv = s.create_conversation("read elsewhere")
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM conversations").fetchone()  # holds a WAL snapshot
+    s.add_message(conv.id, Message(Role.USER, "written after the snapshot"))
+    s.close()  # the checkpoint gives way to the reader; nothing is lost
+    reader.execute("COMMIT")
+    reader.close()
+    s2 = Store(path)
+    assert [m.content for m in s2.messages(conv.id)] == ["written after the snapshot"]
+    assert s2.integrity_check() == []
+    s2.close()
