@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterator, Sequence
 import pytest
 
 from app.core.config import GenerationSettings, Paths, user_paths
-from app.core.host import Aborted, ChatOptions, HostParams, LoadError
+from app.core.llm.host import Aborted, ChatOptions, HostParams, LoadError
 from app.core.llm import LLM, HostedLLM, ModelCrashed, ModelError
 from app.core.models import ModelInfo
 from app.core.types import CancelToken, GenerationStats
@@ -120,7 +120,7 @@ def test_streams_pieces_then_stats(model_file: Path, paths: Paths) -> None:
 
 
 def test_cancel_during_prompt_returns_fast_and_next_request_is_clean(model_file: Path, paths: Paths) -> None:
-    llm = make(model_file, paths, prompt_seconds=3.0)
+    llm = make(model_file, paths, prompt_seconds=30.0)
     llm.load()
     try:
         cancel = CancelToken()
@@ -131,15 +131,17 @@ def test_cancel_during_prompt_returns_fast_and_next_request_is_clean(model_file:
         time.sleep(0.5)  # the host is "evaluating the prompt"
         t0 = time.monotonic()
         cancel.cancel()
-        t.join(2)
+        t.join(20)
         elapsed = time.monotonic() - t0
-        assert not t.is_alive() and elapsed < 0.2, f"stream_chat returned {elapsed:.3f}s after cancel"
+        # The 200 ms promise is measured by tests/benchmarks/bench_scheduler.py; here only
+        # "stopped, not ran to the end" (a loaded CI machine must not fail this).
+        assert not t.is_alive() and elapsed < 10, f"stream_chat returned {elapsed:.3f}s after cancel"
         assert not any(isinstance(x, str) for x in first)
         # The next request waits for the host to abort, then gets only its own tokens.
         t1 = time.monotonic()
         text, stats = ask(llm, "fresh answer")
         assert text == "fresh answer "
-        assert time.monotonic() - t1 < 2.5  # the aborted prompt did not run its 3 s
+        assert time.monotonic() - t1 < 20  # the aborted prompt did not run its 30 s
     finally:
         llm.close()
 
@@ -157,7 +159,7 @@ def test_cancel_mid_answer_keeps_host_usable(model_file: Path, paths: Paths) -> 
                 if len(got) == 3:
                     t0 = time.monotonic()
                     cancel.cancel()
-        assert time.monotonic() - t0 < 0.2
+        assert time.monotonic() - t0 < 2.5  # well under the 57 tokens x 0.05 s left
         assert 3 <= len(got) <= 4
         text, _ = ask(llm, "after cancel")
         assert text == "after cancel "  # no stale w3 w4 ... tokens

@@ -1,7 +1,7 @@
 """The model host: a child process that owns llama.cpp, so a native crash or an
 out-of-memory kill takes down only this process, never the window.
 
-The parent (``app.core.llm.HostedLLM``) talks to it over a multiprocessing pipe and a
+The parent (``app.core.llm.hosted.HostedLLM``) talks to it over a multiprocessing pipe and a
 shared integer for cancellation (the highest cancelled request id), which the host
 reads between tokens and from llama.cpp's abort callback during prompt evaluation.
 
@@ -48,7 +48,8 @@ class HostParams:
     n_ctx: int
     n_threads: int
     use_extra_bufts: bool = True  # llama.cpp weight repacking (see MODELS crash note)
-    backend: str = "app.core.host:LlamaBackend"  # "module:Class", tests swap in a fake
+    n_batch: int = 512
+    backend: str = "app.core.llm.host:LlamaBackend"  # "module:Class", tests swap in a fake
     options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -58,6 +59,8 @@ class ChatOptions:
     top_p: float
     max_tokens: int
     seed: int  # -1: random
+    stop: tuple[str, ...] | list[str] = ()
+    json_schema: dict[str, Any] | None = None  # constrained output (a JSON grammar)
 
 
 class Aborted(Exception):
@@ -144,7 +147,7 @@ def _serve(
     try:
         # Dropping a quarter window more than needed keeps the next turns' prefix stable.
         fitted = fit_messages(messages, backend.count, backend.n_ctx, opts.max_tokens, keep_free=backend.n_ctx // 4)
-        run_opts = ChatOptions(opts.temperature, opts.top_p, fitted.max_tokens, opts.seed)
+        run_opts = ChatOptions(opts.temperature, opts.top_p, fitted.max_tokens, opts.seed, opts.stop, opts.json_schema)
         for piece in backend.generate(fitted.messages, run_opts, should_stop):
             if isinstance(piece, dict):
                 stats = piece
@@ -238,6 +241,8 @@ class LlamaBackend:
             n_ctx=params.n_ctx,
             n_threads=n_threads,
             n_threads_batch=n_threads,
+            n_batch=params.n_batch,
+            n_ubatch=min(params.n_batch, 512),
             verbose=False,
         )
         if params.chat_format:
@@ -304,6 +309,11 @@ class LlamaBackend:
         self._evaluated.clear()
         prompt_tokens = self.count(messages)
         finish = None
+        extra: dict[str, Any] = {}
+        if opts.stop:
+            extra["stop"] = list(opts.stop)
+        if opts.json_schema:
+            extra["response_format"] = {"type": "json_object", "schema": opts.json_schema}
         stream = self.llm.create_chat_completion(
             messages=list(messages),
             temperature=opts.temperature,
@@ -311,6 +321,7 @@ class LlamaBackend:
             max_tokens=opts.max_tokens,
             seed=None if opts.seed < 0 else opts.seed,
             stream=True,
+            **extra,
         )
         try:
             for chunk in stream:

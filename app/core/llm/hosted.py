@@ -1,71 +1,26 @@
-"""Language-model backends behind the LLM protocol.
+"""llama.cpp in a model host process (see app.core.llm.host), seen as an LLM.
 
-STUB written by the lead: the helper owning the LLM replaces the implementation but
-keeps this protocol and these error classes (the facade, UI and CLI depend on them).
+A crash of the host raises ModelCrashed in the caller; ``load`` starts a fresh host
+afterwards. Generation options come with each request, so changing them never reloads.
 """
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, Protocol, Sequence, runtime_checkable
+import contextlib
+import importlib.metadata
+import json
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from app.core.types import CancelToken, GenerationStats, ProgressCallback, SovaError
-
-ChatMessage = Mapping[str, str]  # {"role": "user"|"assistant"|"system", "content": "..."}
-
-
-class ModelError(SovaError):
-    """The model cannot be used; the message says which file and why."""
-
-
-class ModelCrashed(ModelError):
-    """The model host process died (native crash, out of memory, killed)."""
-
-
-@runtime_checkable
-class LLM(Protocol):
-    """A chat model. One request at a time; callers may queue from several threads."""
-
-    name: str
-
-    def load(self, progress: ProgressCallback, cancel: CancelToken) -> None:
-        """Load the weights (idempotent). Raises ModelError with a readable reason."""
-
-    @property
-    def loaded(self) -> bool: ...
-
-    @property
-    def n_ctx(self) -> int: ...
-
-    def stream_chat(
-        self, messages: Sequence[ChatMessage], cancel: CancelToken
-    ) -> Iterator[str | GenerationStats]:
-        """Yield text pieces as they are generated, then one GenerationStats.
-
-        Never overflows the context window: the oldest turns are trimmed first.
-        Stops within 200 ms of cancel.cancel(). Raises ModelCrashed if the model host
-        died, ModelError for anything else the user must know.
-        """
-
-    def close(self) -> None:
-        """Free the model (and stop its host process)."""
-
-
-# ---- the llama.cpp backend in a model host process ------------------------------------
-# (implementation below the protocol; the host side lives in app/core/host.py)
-
-import contextlib  # noqa: E402
-import importlib.metadata  # noqa: E402
-import json  # noqa: E402
-import logging  # noqa: E402
-import multiprocessing  # noqa: E402
-import os  # noqa: E402
-import signal  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import TYPE_CHECKING, Any, NamedTuple  # noqa: E402
-
-from app.core.types import Cancelled, no_progress  # noqa: E402
+from app.core.llm.base import ChatMessage, GenerationOptions, ModelCrashed, ModelError, text_only
+from app.core.llm.gguf import kv_cache_bytes
+from app.core.types import Cancelled, CancelToken, GenerationStats, ProgressCallback, no_progress
 
 if TYPE_CHECKING:
     from app.core.config import GenerationSettings
@@ -81,13 +36,13 @@ class _ProbeCrashed(Exception):
     """The host died during its first multi-token decode (the MODELS.md crash)."""
 
 
-def create_llm(info: "ModelInfo", gen: "GenerationSettings", paths: Any = None) -> LLM:
+def create_llm(info: "ModelInfo", gen: "GenerationSettings", paths: Any = None) -> "HostedLLM":
     """The LLM for a registered model: llama.cpp running in its own host process."""
     return HostedLLM(info, gen, paths=paths)
 
 
 class HostedLLM:
-    """An LLM whose llama.cpp lives in a child process (see app.core.host).
+    """An LLM whose llama.cpp lives in a child process (see app.core.llm.host).
 
     A crash of the child raises ModelCrashed in the caller; ``load`` starts a fresh
     child afterwards. Requests are served one at a time; other callers wait their turn.
@@ -99,7 +54,7 @@ class HostedLLM:
         gen: "GenerationSettings",
         *,
         paths: Any = None,
-        backend: str = "app.core.host:LlamaBackend",
+        backend: str = "app.core.llm.host:LlamaBackend",
         backend_options: dict[str, Any] | None = None,
     ) -> None:
         self.info = info
@@ -200,7 +155,7 @@ class HostedLLM:
             )
 
     def _start_host(self, use_extra_bufts: bool, cancel: CancelToken) -> None:
-        from app.core.host import HostParams, host_main, physical_cores
+        from app.core.llm.host import HostParams, host_main, physical_cores
 
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe(duplex=True)
@@ -212,6 +167,7 @@ class HostedLLM:
             n_ctx=self._n_ctx,  # the setting, clamped to what the model was trained for
             n_threads=self.gen.n_threads or physical_cores(),
             use_extra_bufts=use_extra_bufts,
+            n_batch=getattr(self.gen, "n_batch", 512),
             backend=self._backend,
             options=self._backend_options,
         )
@@ -332,7 +288,9 @@ class HostedLLM:
                 return False
         return True
 
-    def stream_chat(self, messages: Sequence[ChatMessage], cancel: CancelToken) -> Iterator[str | GenerationStats]:
+    def stream_chat(
+        self, messages: Sequence[ChatMessage], cancel: CancelToken, options: GenerationOptions | None = None
+    ) -> Iterator[str | GenerationStats]:
         if not self._acquire(cancel):
             return
         rid = 0
@@ -342,14 +300,21 @@ class HostedLLM:
                 self._load_locked(no_progress, cancel)
             self._next_id += 1
             rid = self._next_id
-            gen = self.gen
-            opts = {"temperature": gen.temperature, "top_p": gen.top_p, "max_tokens": gen.max_tokens, "seed": gen.seed}
+            o = options or GenerationOptions.from_settings(self.gen)
+            opts = {
+                "temperature": o.temperature,
+                "top_p": o.top_p,
+                "max_tokens": o.max_tokens,
+                "seed": o.seed,
+                "stop": list(o.stop),
+                "json_schema": dict(o.json_schema) if o.json_schema else None,
+            }
             t0 = time.monotonic()
             first: float | None = None
             pieces = 0
             conn = self._conn
             try:
-                conn.send(("chat", rid, [dict(m) for m in messages], opts))
+                conn.send(("chat", rid, text_only(messages), opts))
                 while True:
                     if cancel.cancelled:
                         break
@@ -444,7 +409,7 @@ def _spawn_without_main() -> Iterator[None]:
 
     multiprocessing re-imports ``__main__`` in a spawned child; for a script without a
     ``__name__`` guard (or stdin) that reruns the caller. The host needs only
-    app.core.host, so the main-module entries are left out of the child's preparation.
+    app.core.llm.host, so the main-module entries are left out of the child's preparation.
     """
     import multiprocessing.spawn as spawn
 
@@ -462,26 +427,3 @@ def _spawn_without_main() -> Iterator[None]:
             yield
         finally:
             spawn.get_preparation_data = original
-
-
-class KVEstimate(NamedTuple):
-    bytes: int
-    n_ctx: int  # the context that will really be used
-    trained_ctx: int  # the model's trained context (0 if unknown)
-
-
-def kv_cache_bytes(path: Path, n_ctx: int) -> KVEstimate | None:
-    """Rough size of llama.cpp's f16 KV cache for this model and context (None if unknown)."""
-    try:
-        from app.core.models import inspect_gguf
-
-        s = inspect_gguf(path)
-    except Exception:
-        return None
-    if not (s.n_layer and s.embedding_length and s.n_head):
-        return None
-    head_dim = s.embedding_length // s.n_head
-    kv_heads = s.n_head_kv or s.n_head
-    trained = s.context_length or 0
-    n_ctx = min(n_ctx, trained or n_ctx)
-    return KVEstimate(2 * s.n_layer * n_ctx * head_dim * kv_heads * 2, n_ctx, trained)
