@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.core.rag import loaders
+from app.core.rag.loaders import base, walk
 from app.core.rag.loaders import (
     DocumentError,
     Section,
@@ -280,7 +281,7 @@ def test_docx_zip_bomb_refused_before_inflating(tmp_path: Path, monkeypatch: pyt
 
 
 def test_docx_total_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(loaders, "ZIP_MAX_UNCOMPRESSED", 1024 * 1024)
+    monkeypatch.setattr(base, "ZIP_MAX_UNCOMPRESSED", 1024 * 1024)
     path = tmp_path / "big.docx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:  # ratio 1, only the total is big
         z.writestr("word/document.xml", os.urandom(2 * 1024 * 1024))
@@ -409,7 +410,7 @@ def test_iter_files_unreadable_folder(tmp_path: Path, monkeypatch: pytest.Monkey
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(loaders.os, "scandir", scandir)
+    monkeypatch.setattr(walk.os, "scandir", scandir)
     files, skipped = split(list(iter_files([tmp_path])))
     assert [p.name for p in files] == ["a.txt"]
     assert skipped == [(tmp_path / "locked", "folder skipped: permission denied")]
