@@ -6,44 +6,42 @@ callback and a CancelToken. Nothing here knows about Qt.
 
 from __future__ import annotations
 
-import threading
-import time
+import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from app.core import prompts
-from app.core.config import Paths, Settings, load_settings, save_settings, user_paths
-from app.core.llm import LLM, ModelCrashed, ModelError
+from app.core.answer import AnswerPipeline, Claims, CitationHook, DocumentsStep
+from app.core.config import Paths, Settings, changed_keys, load_settings, save_settings, user_paths
+from app.core.llm.base import LLM, ChatRequest, ModelError
+from app.core.service.model import GenItem, ModelService, RecoveryPolicy
+from app.core.service.scheduler import Priority
 from app.core.store import Store
 from app.core.types import (
-    Cancelled,
     CancelToken,
     ChatEvent,
     Citation,
     Conversation,
-    DoneEvent,
-    GenerationStats,
+    Health,
+    HealthState,
     Message,
-    MessageStatus,
+    ModelEvent,
     ProgressCallback,
     Role,
-    SourcesEvent,
-    StatusEvent,
-    TokenEvent,
     no_progress,
 )
 
 if TYPE_CHECKING:
     from app.core.models import ModelInfo, ModelRegistry
     from app.core.rag.library import DocumentLibrary
+    from app.core.service.jobs import JobRunner
     from app.core.speech import SpeechService
 
 LLMFactory = Callable[["ModelInfo", Settings], LLM]
 
-# Partial answers are written to the database this often while they stream, so a
-# killed app keeps what the user already saw.
-_SAVE_EVERY_S = 1.0
+log = logging.getLogger(__name__)
 DEFAULT_TITLE = "New chat"
+SMALL_MODEL = "qwen2.5-coder-0.5b"  # the last step down after repeated crashes
+SMALL_BATCH = 128  # the first step down: a smaller prompt batch needs less memory
 
 
 def _default_llm_factory(info: "ModelInfo", settings: Settings) -> LLM:
@@ -62,21 +60,53 @@ class Assistant:
         *,
         llm_factory: LLMFactory | None = None,
         registry: "ModelRegistry | None" = None,
+        recovery: RecoveryPolicy | None = None,
     ) -> None:
         self.paths = (paths or user_paths()).ensure()
         self.settings = settings or load_settings(self.paths)
         self.store = Store(self.paths.database)
+        self._saved_settings = self.settings.model_dump(mode="json")
+        self._settings_listeners: list[Callable[[frozenset[str]], None]] = []
         self._llm_factory = llm_factory or _default_llm_factory
         self._registry = registry
-        self._llm: LLM | None = None
-        self._llm_lock = threading.RLock()
+        self.metrics = _make_metrics()
+        self.model = ModelService(
+            self._build_llm, name=lambda: self.active_model_name, metrics=self.metrics, policy=recovery
+        )
+        self._load_signature = self._signature()
+        self._claims = Claims()
+        self.pipeline = AnswerPipeline(
+            self.store,
+            self.model,
+            lambda: self.settings,
+            lambda: self.active_model_name,
+            steps=[DocumentsStep(self.retrieve)],
+            hooks=[CitationHook()],
+        )
         self._documents: DocumentLibrary | None = None
         self._speech: SpeechService | None = None
+        self._jobs: JobRunner | None = None
 
     # ---- settings ---------------------------------------------------------------
 
     def save_settings(self) -> None:
+        """Write the settings and announce what changed to the subscribers."""
         save_settings(self.settings, self.paths)
+        now = self.settings.model_dump(mode="json")
+        keys = changed_keys(self._saved_settings, now)
+        self._saved_settings = now
+        if keys:
+            log.info("settings changed", extra={"event": "settings_changed", "keys": sorted(keys)})
+            for listener in list(self._settings_listeners):
+                try:
+                    listener(frozenset(keys))
+                except Exception:
+                    log.exception("a settings listener failed")
+
+    def subscribe_settings(self, listener: Callable[[frozenset[str]], None]) -> Callable[[], None]:
+        """Call ``listener(changed dotted keys)`` after settings are saved with changes."""
+        self._settings_listeners.append(listener)
+        return lambda: self._settings_listeners.remove(listener) if listener in self._settings_listeners else None
 
     # ---- conversations ----------------------------------------------------------
 
@@ -127,13 +157,19 @@ class Assistant:
 
     def set_active_model(self, model_id: str) -> None:
         self.registry.get(model_id)  # raises ModelError if unknown
-        with self._llm_lock:
-            self.settings.active_model = model_id
-            self.save_settings()
-            self._drop_llm()
+        self.settings.active_model = model_id
+        self.save_settings()
+        self._load_signature = self._signature()
+        self.model.invalidate()
 
     @property
     def active_model_name(self) -> str:
+        if getattr(self.settings, "backend", "local") == "remote":
+            llm = self.model.llm
+            if llm is not None:
+                return llm.name
+            remote = self.settings.remote
+            return remote.model or remote.base_url
         try:
             return self.registry.get(self.settings.active_model).name
         except Exception:
@@ -142,38 +178,100 @@ class Assistant:
     @property
     def llm(self) -> LLM | None:
         """The loaded model, if any (for the status bar)."""
-        return self._llm
+        return self.model.llm
 
     def load_model(self, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> LLM:
         """Assemble (first run) and load the active model; idempotent. Raises ModelError."""
-        cancel = cancel or CancelToken()
-        with self._llm_lock:
-            if self._llm is not None and self._llm.loaded:
-                return self._llm
-            info = self.registry.ensure(
-                self.settings.active_model,
-                lambda f, t: progress(None if f is None else 0.8 * f, t),
-                cancel,
-            )
-            llm = self._llm_factory(info, self.settings)
-            llm.load(lambda f, t: progress(None if f is None else 0.8 + 0.2 * f, t), cancel)
-            self._llm = llm
-            progress(1.0, f"{info.name} ready")
-            return llm
+        return self.model.load(progress, cancel or CancelToken())
 
-    def _drop_llm(self) -> None:
-        if self._llm is not None:
-            try:
-                self._llm.close()
-            except Exception:
-                pass
-            self._llm = None
+    def subscribe_model(self, listener: Callable[[ModelEvent], None]) -> Callable[[], None]:
+        """Call ``listener`` on every model state change (from core threads)."""
+        return self.model.subscribe(listener)
 
     def apply_generation_settings(self) -> None:
-        """Settings changed: the next answer reloads the model with them."""
-        with self._llm_lock:
-            self.save_settings()
-            self._drop_llm()
+        """Settings changed: save them; reload the model only if what it was loaded with
+        changed (context size, threads, model, backend). Sampling options apply to the
+        next request without a reload."""
+        self.save_settings()
+        signature = self._signature()
+        if signature != self._load_signature:
+            self._load_signature = signature
+            self.model.invalidate()
+
+    def _signature(self) -> tuple[Any, ...]:
+        g = self.settings.generation
+        remote = getattr(self.settings, "remote", None)
+        return (
+            self.settings.active_model,
+            g.n_ctx,
+            g.n_threads,
+            g.n_batch,
+            getattr(self.settings, "backend", "local"),
+            remote.model_dump_json() if remote is not None else None,
+        )
+
+    def _build_llm(self, progress: ProgressCallback, cancel: CancelToken, level: int) -> LLM | None:
+        """The active model, loaded; ``level`` > 0 are the step-downs after repeated crashes."""
+        self._load_signature = self._signature()  # what this model is loaded with
+        if getattr(self.settings, "backend", "local") == "remote":
+            if level:
+                return None  # a remote server is not ours to shrink
+            from app.core.llm.remote import create_remote_llm
+
+            llm: LLM = create_remote_llm(self.settings.remote)  # type: ignore[attr-defined]
+            llm.load(progress, cancel)
+            return llm
+        model_id = self.settings.active_model
+        settings = self.settings
+        if level >= 1:
+            gen = settings.generation.model_copy(update={"n_batch": min(SMALL_BATCH, settings.generation.n_batch)})
+            settings = settings.model_copy(update={"generation": gen})
+        if level >= 2:
+            if model_id == SMALL_MODEL or SMALL_MODEL not in {m.id for m in self.registry.list()}:
+                return None
+            model_id = SMALL_MODEL
+        if level >= 3:
+            return None
+        info = self.registry.ensure(model_id, lambda f, t: progress(None if f is None else 0.8 * f, t), cancel)
+        llm = self._llm_factory(info, settings)
+        llm.load(lambda f, t: progress(None if f is None else 0.8 + 0.2 * f, t), cancel)
+        progress(1.0, f"{info.name} ready")
+        return llm
+
+    def generate(
+        self,
+        request: ChatRequest,
+        cancel: CancelToken,
+        priority: Priority = Priority.BACKGROUND,
+        timeout_s: float | None = None,
+    ) -> Iterator[GenItem]:
+        """Run a request on the active model through the scheduler (background work:
+        memory extraction, summaries, evaluation). Interactive answers use ``ask``."""
+        return self.model.generate(request, cancel, priority=priority, timeout_s=timeout_s)
+
+    def health(self) -> list[Health]:
+        """The health of the model, the document index and the transcriber."""
+        parts = [self.model.health()]
+        docs = self._documents
+        if docs is None:
+            parts.append(Health("index", HealthState.OFF))
+        else:
+            parts.append(_part_health("index", docs))
+        speech = self._speech
+        parts.append(Health("transcriber", HealthState.OFF) if speech is None else _part_health("transcriber", speech))
+        return parts
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Versions, health, metrics, settings without secrets, recent logs without content."""
+        from app.core.diagnostics import collect
+
+        return collect(self)
+
+    def export_diagnostics(self, path: Path) -> Path:
+        """Write a zip for a bug report: the diagnostics and the redacted logs, no content."""
+        from app.core.diagnostics import export_zip
+
+        return export_zip(self, Path(path))
 
     # ---- documents and speech (filled in by their features) -------------------------
 
@@ -182,7 +280,7 @@ class Assistant:
         if self._documents is None:
             from app.core.rag.library import DocumentLibrary
 
-            self._documents = DocumentLibrary(self.paths, self.settings)
+            self._documents = DocumentLibrary(self.paths, self.settings, jobs=self.jobs)
         return self._documents
 
     @property
@@ -193,33 +291,61 @@ class Assistant:
             self._speech = SpeechService(self.paths, self.settings)
         return self._speech
 
+    @property
+    def jobs(self) -> "JobRunner":
+        """The one job runner for long work (indexing, transcription, training)."""
+        if self._jobs is None:
+            from app.core.service.jobs import JobRunner
+
+            self._jobs = JobRunner()
+        return self._jobs
+
     # ---- chat -------------------------------------------------------------------
 
     def ask(self, conversation_id: int, text: str, cancel: CancelToken | None = None) -> Iterator[ChatEvent]:
         """Store the user's message and stream the answer. The last event is DoneEvent."""
-        conv = self._conversation(conversation_id)
-        if conv.title == DEFAULT_TITLE and not self.store.messages(conversation_id):
-            self.store.rename_conversation(conversation_id, _title_from(text))
-        self.store.add_message(conversation_id, Message(Role.USER, text))
-        return self._answer(conversation_id, cancel or CancelToken())
+        cancel = cancel or CancelToken()
+        done = self._claims.claim(conversation_id, cancel)
+        try:
+            conv = self._conversation(conversation_id)
+            if conv.title == DEFAULT_TITLE and not self.store.messages(conversation_id):
+                self.store.rename_conversation(conversation_id, _title_from(text))
+            self.store.add_message(conversation_id, Message(Role.USER, text))
+        except BaseException:
+            self._claims.release(conversation_id, done)
+            raise
+        return self._answer(conversation_id, cancel, done)
 
     def regenerate(self, conversation_id: int, cancel: CancelToken | None = None) -> Iterator[ChatEvent]:
-        """Drop the answers after the last user message and answer it again."""
-        self._drop_answers_after_last_user(conversation_id)
-        return self._answer(conversation_id, cancel or CancelToken())
+        """Drop the answers after the last user message and answer it again (an answer
+        still streaming in this conversation is stopped first)."""
+        cancel = cancel or CancelToken()
+        done = self._claims.claim(conversation_id, cancel)
+        try:
+            self._drop_answers_after_last_user(conversation_id)
+        except BaseException:
+            self._claims.release(conversation_id, done)
+            raise
+        return self._answer(conversation_id, cancel, done)
 
     def edit_last_user(self, conversation_id: int, text: str, cancel: CancelToken | None = None) -> Iterator[ChatEvent]:
         """Replace the last user message with new text and answer it."""
-        last = self._drop_answers_after_last_user(conversation_id)
-        assert last.id is not None
-        self.store.update_message(last.id, content=text)
-        return self._answer(conversation_id, cancel or CancelToken())
+        cancel = cancel or CancelToken()
+        done = self._claims.claim(conversation_id, cancel)
+        try:
+            last = self._drop_answers_after_last_user(conversation_id)
+            assert last.id is not None
+            self.store.update_message(last.id, content=text)
+        except BaseException:
+            self._claims.release(conversation_id, done)
+            raise
+        return self._answer(conversation_id, cancel, done)
 
     def _drop_answers_after_last_user(self, conversation_id: int) -> Message:
         history = self.store.messages(conversation_id)
         users = [m for m in history if m.role == Role.USER]
         if not users:
-            raise ModelError("There is no question to answer in this conversation yet.")
+            raise ModelError("There is no question to answer in this conversation yet.", code="no_question")
         last = users[-1]
         for m in history:
             if m.id is not None and last.id is not None and m.id > last.id:
@@ -229,7 +355,8 @@ class Assistant:
     def _conversation(self, conversation_id: int) -> Conversation:
         conv = self.store.conversation(conversation_id)
         if conv is None:
-            raise ModelError(f"Conversation {conversation_id} no longer exists.")
+            raise ModelError(f"Conversation {conversation_id} no longer exists.", code="no_conversation",
+                             conversation=conversation_id)
         return conv
 
     def retrieve(self, conversation: Conversation, question: str) -> list[Citation]:
@@ -238,84 +365,24 @@ class Assistant:
             return []
         return self.documents.retrieve(question, conversation.collections, self.settings.documents.top_k)
 
-    def _answer(self, conversation_id: int, cancel: CancelToken) -> Iterator[ChatEvent]:
-        conv = self._conversation(conversation_id)
-        history = self.store.messages(conversation_id)
-        question = history[-1].content if history else ""
-        citations: list[Citation] = []
-        error: str | None = None
-
-        if conv.collections is not None:
-            yield StatusEvent("Searching your documents…")
-            try:
-                citations = self.retrieve(conv, question)
-            except Exception as exc:  # the index must never cost the user the chat
-                error = f"Document search failed: {exc}"
-            yield SourcesEvent(tuple(citations))
-            if not citations and error is None:
-                msg = self.store.add_message(
-                    conversation_id, Message(Role.ASSISTANT, prompts.nothing_found(question), model=None)
-                )
-                yield TokenEvent(msg.content)
-                yield DoneEvent(msg)
-                return
-
-        model_name = self.active_model_name
-        msg = self.store.add_message(
-            conversation_id,
-            Message(Role.ASSISTANT, "", model=model_name, status=MessageStatus.INTERRUPTED, citations=tuple(citations)),
-        )
-        assert msg.id is not None
-        parts: list[str] = []
-        stats: GenerationStats | None = None
-        status = MessageStatus.INTERRUPTED
-        last_save = time.monotonic()
+    def _answer(self, conversation_id: int, cancel: CancelToken, done: Any) -> Iterator[ChatEvent]:
         try:
-            if self._llm is None or not self._llm.loaded:
-                yield StatusEvent(f"Loading {model_name}…")
-            llm = self.load_model(cancel=cancel)
-            messages = prompts.build_messages(self.settings.system_prompt, history, citations)
-            for item in llm.stream_chat(messages, cancel):
-                if isinstance(item, str):
-                    parts.append(item)
-                    yield TokenEvent(item)
-                    now = time.monotonic()
-                    if now - last_save > _SAVE_EVERY_S:
-                        self.store.update_message(msg.id, content="".join(parts))
-                        last_save = now
-                else:
-                    stats = item
-            status = MessageStatus.INTERRUPTED if cancel.cancelled else MessageStatus.COMPLETE
-            # ---- documents feature: a complete answer that cites nothing gets [n] markers
-            # by word overlap with the sources (small models often forget them).
-            if citations and status == MessageStatus.COMPLETE:
-                from app.core.citations import add_missing_citations
-
-                marked = add_missing_citations("".join(parts), citations)
-                if marked != "".join(parts):
-                    parts = [marked]
-            # ---- end documents feature
-        except Cancelled:
-            pass  # stopped while the model was loading: an interrupted (maybe empty) answer
-        except ModelCrashed as exc:
-            error = str(exc) or "The model stopped unexpectedly; it will be restarted."
-            with self._llm_lock:
-                self._drop_llm()  # the next request starts a fresh host
-        except ModelError as exc:
-            error = str(exc)
-            status = MessageStatus.ERROR if not parts else MessageStatus.INTERRUPTED
-        except Exception as exc:  # never lose the partial answer to an unexpected error
-            error = f"Unexpected error: {exc}"
+            ctx = self.pipeline.context(self._conversation(conversation_id))
+            yield from self.pipeline.run(ctx, cancel)
         finally:
-            self.store.update_message(msg.id, content="".join(parts), status=status, stats=stats)
-        final = self.store.message(msg.id) or msg
-        yield DoneEvent(final, error)
+            self._claims.release(conversation_id, done)
 
     # ---- lifecycle ----------------------------------------------------------------
 
     def close(self) -> None:
-        with self._llm_lock:
-            self._drop_llm()
+        """Graceful shutdown: stop jobs, let a running answer end, free the model, close
+        the index and the database (nothing half-written is left behind)."""
+        if self._jobs is not None:
+            self._jobs.shutdown()
+        self.model.close()
+        stop = getattr(self.metrics, "stop_sampler", None)
+        if stop is not None:
+            stop()
         if self._documents is not None:
             self._documents.close()
         if self._speech is not None:
@@ -326,3 +393,22 @@ class Assistant:
 def _title_from(text: str) -> str:
     line = " ".join(text.split())
     return line if len(line) <= 48 else line[:47].rstrip() + "…"
+
+
+def _make_metrics() -> Any:
+    try:
+        from app.core.service.metrics import Metrics
+    except ImportError:  # pragma: no cover - the metrics module ships with the core
+        return None
+    return Metrics()
+
+
+def _part_health(part: str, service: object) -> Health:
+    """Ask a feature service for its health, if it can tell."""
+    probe = getattr(service, "health", None)
+    if probe is None:
+        return Health(part, HealthState.OK)
+    try:
+        return probe()  # type: ignore[no-any-return]
+    except Exception as exc:
+        return Health(part, HealthState.DOWN, "health_failed", {"reason": str(exc)})

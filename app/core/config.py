@@ -79,6 +79,7 @@ class GenerationSettings(BaseModel):
     max_tokens: int = Field(768, ge=1, le=32768)
     n_ctx: int = Field(4096, ge=512, le=131072)
     n_threads: int = Field(0, ge=0, le=256)  # 0 = all physical cores
+    n_batch: int = Field(512, ge=16, le=8192)  # prompt tokens per decode (the first crash step-down lowers it)
     seed: int = -1
 
 
@@ -105,6 +106,21 @@ class SpeechSettings(BaseModel):
     vad: bool = True
 
 
+class RemoteSettings(BaseModel):
+    """An OpenAI-compatible chat server (llama.cpp's server, vLLM, Ollama, LM Studio).
+
+    The API key lives in the keyring (app.core.llm.remote.store_api_key), never here.
+    """
+
+    base_url: str = "http://127.0.0.1:8080/v1"
+    model: str = ""  # "" = the first model the server lists
+    vision: bool = False  # send images to the model (only for vision-capable models)
+    n_ctx: int = Field(4096, ge=512, le=1048576)  # used when the server does not report it
+    connect_timeout_s: float = Field(5.0, gt=0.0, le=600.0)
+    first_token_timeout_s: float = Field(300.0, gt=0.0, le=3600.0)  # a CPU server reads long prompts slowly
+    read_timeout_s: float = Field(60.0, gt=0.0, le=3600.0)  # between two tokens, and for other calls
+
+
 class Settings(BaseSettings):
     """All user settings. Environment variables SOVA_<FIELD> override the file."""
 
@@ -119,6 +135,8 @@ class Settings(BaseSettings):
     generation: GenerationSettings = Field(default_factory=GenerationSettings)
     documents: DocumentSettings = Field(default_factory=DocumentSettings)
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
+    backend: Literal["local", "remote"] = "local"  # the bundled llama.cpp or an OpenAI-compatible server
+    remote: RemoteSettings = Field(default_factory=RemoteSettings)
 
 
 # Each migration turns a settings dict of version N into version N+1.
@@ -168,3 +186,16 @@ def save_settings(settings: Settings, paths: Paths | None = None) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(tmp, paths.settings_file)
+
+
+def changed_keys(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> set[str]:
+    """Dotted names of the settings that differ (``generation.temperature``, ``language``)."""
+    keys: set[str] = set()
+    for k in set(old) | set(new):
+        a, b = old.get(k), new.get(k)
+        name = f"{prefix}{k}"
+        if isinstance(a, dict) and isinstance(b, dict):
+            keys |= changed_keys(a, b, name + ".")
+        elif a != b:
+            keys.add(name)
+    return keys

@@ -92,12 +92,48 @@ class SourcesEvent:
     citations: tuple[Citation, ...]
 
 
+class Status(StrEnum):
+    """What the core is doing for an answer; the UI and CLI translate the code."""
+
+    LOADING_MODEL = "loading_model"  # params: model
+    SEARCHING_DOCUMENTS = "searching_documents"
+    QUEUED = "queued"  # params: position (1 = next)
+    WAITING_FOR_RESTART = "waiting_for_restart"  # params: attempt, of, seconds
+    PREEMPTED = "preempted"  # a background job gave way to a question; it restarts later
+    FITTING_CONTEXT = "fitting_context"  # params: dropped
+
+
 @dataclass(frozen=True)
 class StatusEvent:
-    """Human-readable progress (e.g. 'Loading model 40%') while no token is ready."""
+    """Progress while no token is ready: a code with parameters, plus English text."""
 
-    text: str
+    code: Status
+    params: dict[str, object] = field(default_factory=dict)
     fraction: float | None = None
+
+    @property
+    def text(self) -> str:
+        """English wording (logs, CLI fallback); the UI translates ``code`` instead."""
+        return status_text(self.code, self.params)
+
+
+_STATUS_EN = {
+    Status.LOADING_MODEL: "Loading {model}…",
+    Status.SEARCHING_DOCUMENTS: "Searching your documents…",
+    Status.QUEUED: "Waiting for the model (position {position})…",
+    Status.WAITING_FOR_RESTART: "Restarting the model ({attempt}/{of}) in {seconds:.0f} s…",
+    Status.PREEMPTED: "Paused for a question; will continue.",
+    Status.FITTING_CONTEXT: "Older messages were left out to fit the context window.",
+}
+
+
+def status_text(code: Status, params: dict[str, object]) -> str:
+    """The English text of a status code (missing parameters are left as placeholders)."""
+    template = _STATUS_EN.get(code, str(code))
+    try:
+        return template.format(**params)
+    except (KeyError, ValueError, IndexError):
+        return template
 
 
 @dataclass(frozen=True)
@@ -105,7 +141,9 @@ class DoneEvent:
     """Always the last event: the stored assistant message (complete or interrupted)."""
 
     message: Message
-    error: str | None = None  # readable reason when status is not COMPLETE
+    error: str | None = None  # English reason when something went wrong (logs, CLI)
+    error_code: str | None = None  # what the UI translates (SovaError.code)
+    error_params: dict[str, object] = field(default_factory=dict)
 
 
 ChatEvent = Union[TokenEvent, SourcesEvent, StatusEvent, DoneEvent]
@@ -145,7 +183,55 @@ class CancelToken:
 
 
 class SovaError(Exception):
-    """An error whose message is meant for the user (names the file and the reason)."""
+    """An error for the user: a code the UI translates, its parameters, and an English
+    message (names the file and the reason) for logs, the CLI and unknown codes."""
+
+    code: str = "error"
+
+    def __init__(self, message: str = "", *, code: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.params: dict[str, object] = dict(params)
 
 
 ModelState = Literal["absent", "assembling", "ready", "invalid"]
+
+
+class HealthState(StrEnum):
+    OK = "ok"
+    STARTING = "starting"  # loading or restarting
+    DEGRADED = "degraded"  # works, but stepped down or recovering
+    DOWN = "down"  # failed; the user must act
+    OFF = "off"  # not started (nothing asked for it yet)
+
+
+@dataclass(frozen=True)
+class Health:
+    """The health of one part of the core (model, index, transcriber)."""
+
+    part: str  # "model" | "index" | "transcriber"
+    state: HealthState
+    code: str = ""  # what happened last, e.g. "model_crashed" (the UI translates it)
+    params: dict[str, object] = field(default_factory=dict)
+    since: float = field(default_factory=time.time)
+
+
+class ModelPhase(StrEnum):
+    IDLE = "idle"  # nothing loaded yet (or unloaded after a settings change)
+    LOADING = "loading"
+    READY = "ready"
+    RESTARTING = "restarting"  # crashed; a restart is scheduled
+    FAILED = "failed"  # could not load, or gave up after crashes
+
+
+@dataclass(frozen=True)
+class ModelEvent:
+    """A change in the model's life, for the window and the CLI to translate."""
+
+    phase: ModelPhase
+    model: str  # display name of the model this is about
+    fraction: float | None = None  # load progress
+    code: str = ""  # why: "model_crashed", "model_restarted", "stepped_down_batch", ...
+    params: dict[str, object] = field(default_factory=dict)
+    detail: str = ""  # English detail for logs and tooltips

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from app.core.config import Settings
-from app.core.llm import ChatMessage, ModelCrashed, ModelError
+from app.core.llm import ChatMessage, GenerationOptions, ModelCrashed, ModelError
 from app.core.types import CancelToken, GenerationStats, ProgressCallback
 
 
@@ -53,11 +53,14 @@ class FakeLLM:
     crash_after: int | None = None  # tokens before a ModelCrashed
     name: str = "Fake model"
     calls: list[list[dict[str, str]]] = field(default_factory=list)
+    options: list[GenerationOptions | None] = field(default_factory=list)
+    loads: int = 0
     _loaded: bool = False
     closed: bool = False
 
     def load(self, progress: ProgressCallback, cancel: CancelToken) -> None:
         progress(0.5, "loading")
+        self.loads += 1
         self._loaded = True
 
     @property
@@ -68,8 +71,11 @@ class FakeLLM:
     def n_ctx(self) -> int:
         return 4096
 
-    def stream_chat(self, messages: Sequence[ChatMessage], cancel: CancelToken) -> Iterator[str | GenerationStats]:
+    def stream_chat(
+        self, messages: Sequence[ChatMessage], cancel: CancelToken, options: GenerationOptions | None = None
+    ) -> Iterator[str | GenerationStats]:
         self.calls.append([dict(m) for m in messages])
+        self.options.append(options)
         if self.fail_with:
             raise self.fail_with
         pieces = [w + " " for w in self.reply.split(" ")]

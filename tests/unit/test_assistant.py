@@ -198,3 +198,62 @@ def test_stop_while_the_model_loads_is_an_interruption_not_an_error() -> None:
     done = drain(a.ask(conv.id, "hi"))[-1]
     assert done.error is None
     assert done.message.status == MessageStatus.INTERRUPTED
+
+
+def _wait_for(cond, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    end = time.monotonic() + timeout
+    while not cond():
+        assert time.monotonic() < end, "condition not reached"
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("how", ["regenerate", "edit"])
+def test_superseding_an_answer_never_lets_the_old_one_overwrite_the_new(how: str) -> None:
+    import threading
+
+    llm = FakeLLM(reply=" ".join(["old"] * 200), delay=0.005)
+    a = make(llm)
+    conv = a.new_conversation()
+    first: list[object] = []
+    t = threading.Thread(target=lambda: first.extend(a.ask(conv.id, "q")))
+    t.start()
+    _wait_for(lambda: len(llm.calls) == 1)
+    llm.reply = "new answer"
+    # No explicit stop of the first request: the facade itself must stop it and wait.
+    gen = a.regenerate(conv.id) if how == "regenerate" else a.edit_last_user(conv.id, "q2")
+    events = drain(gen)
+    t.join(10)
+    assert events[-1].message.content.strip() == "new answer"
+    assistants = [m for m in a.messages(conv.id) if m.role == Role.ASSISTANT]
+    assert [m.content.strip() for m in assistants] == ["new answer"]
+    assert isinstance(first[-1], DoneEvent)  # the old answer ended cleanly (interrupted)
+
+
+def test_changing_sampling_options_never_reloads_the_model() -> None:
+    llm = FakeLLM(reply="x")
+    a = make(llm)
+    conv = a.new_conversation()
+    drain(a.ask(conv.id, "one"))
+    a.settings.generation.temperature = 1.1
+    a.apply_generation_settings()
+    drain(a.ask(conv.id, "two"))
+    assert llm.loads == 1 and not llm.closed
+    assert [o.temperature for o in llm.options] == [0.3, 1.1]
+    a.settings.generation.n_ctx = 2048  # what the model was loaded with: reload
+    a.apply_generation_settings()
+    drain(a.ask(conv.id, "three"))
+    assert llm.loads == 2
+
+
+def test_saved_settings_changes_are_announced() -> None:
+    a = make(FakeLLM(reply="x"))
+    a.save_settings()  # make() changed the active model
+    seen: list[frozenset[str]] = []
+    a.subscribe_settings(seen.append)
+    a.settings.generation.temperature = 0.7
+    a.settings.language = "ru"
+    a.save_settings()
+    a.save_settings()  # nothing changed: no announcement
+    assert seen == [frozenset({"generation.temperature", "language"})]

@@ -1,0 +1,279 @@
+"""The answer pipeline: context steps -> the model -> after-answer hooks.
+
+``AnswerPipeline.run`` answers the last user message of a conversation. Context steps
+run first, in order, and fill an ``AnswerContext`` (documents today; persona, memory,
+similar rated answers and images plug in later); a step may also answer without the
+model (nothing found in the documents, "remember that ..."). Then the model streams
+the answer through the scheduler, and after-answer hooks amend or observe the result
+(citations today; memory extraction and rating bookkeeping later). Adding a feature is
+one new module with a step or a hook, and one entry in ``default_steps``/``default_hooks``.
+
+The pipeline is also the conversation's single writer: a new answer for a conversation
+first stops the previous one and waits until its last write is done (``Claims``), so a
+regenerated answer can never be overwritten by the one it replaced.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, Sequence
+
+from app.core import prompts
+from app.core.llm.base import ChatRequest, GenerationOptions, ModelError
+from app.core.service.model import Preempted
+from app.core.service.scheduler import Priority
+from app.core.types import (
+    Cancelled,
+    CancelToken,
+    ChatEvent,
+    Citation,
+    Conversation,
+    DoneEvent,
+    GenerationStats,
+    Message,
+    MessageStatus,
+    Role,
+    SourcesEvent,
+    SovaError,
+    Status,
+    StatusEvent,
+    TokenEvent,
+)
+
+if TYPE_CHECKING:
+    from app.core.config import Settings
+    from app.core.service.model import ModelService
+    from app.core.store import Store
+
+log = logging.getLogger(__name__)
+
+# Partial answers are written to the database this often while they stream, so a
+# killed app keeps what the user already saw.
+SAVE_EVERY_S = 1.0
+
+
+@dataclass
+class AnswerContext:
+    """What the steps know and decide about one answer."""
+
+    conversation: Conversation
+    history: list[Message]
+    question: str
+    settings: "Settings"
+    options: GenerationOptions
+    system_prompt: str
+    model_name: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    instructions: list[str] = field(default_factory=list)  # appended to the system prompt, in order
+    details: dict[str, Any] = field(default_factory=dict)  # what the answer used (answer details)
+    reply: str | None = None  # a step answered without the model
+    warning: SovaError | None = None  # a step failed, the answer goes on without it
+
+
+class ContextStep(Protocol):
+    """Prepares the context before the model runs; may yield events (status, sources)."""
+
+    name: str
+
+    def run(self, ctx: AnswerContext, cancel: CancelToken) -> Iterator[ChatEvent]: ...
+
+
+class AfterHook(Protocol):
+    """Sees the finished (or interrupted) answer; returns its text, amended or not."""
+
+    name: str
+
+    def run(self, ctx: AnswerContext, text: str, status: MessageStatus) -> str: ...
+
+
+# ---- the steps and hooks of today ------------------------------------------------------
+
+
+class DocumentsStep:
+    """Passages from the conversation's collections; 'not in your documents' when none."""
+
+    name = "documents"
+
+    def __init__(self, retrieve: Callable[[Conversation, str], list[Citation]]) -> None:
+        self._retrieve = retrieve
+
+    def run(self, ctx: AnswerContext, cancel: CancelToken) -> Iterator[ChatEvent]:
+        if ctx.conversation.collections is None:
+            return
+        yield StatusEvent(Status.SEARCHING_DOCUMENTS)
+        try:
+            ctx.citations = list(self._retrieve(ctx.conversation, ctx.question))
+        except Exception as exc:  # the index must never cost the user the chat
+            log.exception("document search failed")
+            ctx.warning = SovaError(f"Document search failed: {exc}", code="documents_failed", reason=str(exc))
+        yield SourcesEvent(tuple(ctx.citations))
+        ctx.details["passages"] = len(ctx.citations)
+        if not ctx.citations and ctx.warning is None:
+            ctx.reply = prompts.nothing_found(ctx.question)
+
+
+class CitationHook:
+    """A complete answer that cites nothing gets [n] markers by word overlap."""
+
+    name = "citations"
+
+    def run(self, ctx: AnswerContext, text: str, status: MessageStatus) -> str:
+        if not ctx.citations or status != MessageStatus.COMPLETE:
+            return text
+        from app.core.citations import add_missing_citations
+
+        return add_missing_citations(text, ctx.citations)
+
+
+# ---- one writer per conversation ------------------------------------------------------------
+
+
+class Claims:
+    """Which answer owns each conversation. A new claim stops the old answer and waits
+    until it has written its last state."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owners: dict[int, tuple[CancelToken, threading.Event]] = {}
+
+    def claim(self, conversation_id: int, cancel: CancelToken, wait_s: float = 30.0) -> threading.Event:
+        """Take the conversation for a new answer; returns the event to set when done."""
+        done = threading.Event()
+        while True:
+            with self._lock:
+                owner = self._owners.get(conversation_id)
+                if owner is None or owner[1].is_set():
+                    self._owners[conversation_id] = (cancel, done)
+                    return done
+            owner[0].cancel()
+            if not owner[1].wait(wait_s):
+                log.warning("the previous answer in conversation %d did not stop in time", conversation_id)
+                with self._lock:
+                    self._owners.pop(conversation_id, None)
+
+    def release(self, conversation_id: int, done: threading.Event) -> None:
+        done.set()
+        with self._lock:
+            owner = self._owners.get(conversation_id)
+            if owner is not None and owner[1] is done:
+                del self._owners[conversation_id]
+
+    def running(self, conversation_id: int) -> bool:
+        with self._lock:
+            owner = self._owners.get(conversation_id)
+            return owner is not None and not owner[1].is_set()
+
+
+# ---- the pipeline -------------------------------------------------------------------------------
+
+
+class AnswerPipeline:
+    """Context steps, the model through the scheduler, after-answer hooks, storage."""
+
+    def __init__(
+        self,
+        store: "Store",
+        model: "ModelService",
+        settings: Callable[[], "Settings"],
+        model_name: Callable[[], str],
+        steps: Sequence[ContextStep],
+        hooks: Sequence[AfterHook],
+    ) -> None:
+        self.store = store
+        self.model = model
+        self._settings = settings
+        self._model_name = model_name
+        self.steps = list(steps)
+        self.hooks = list(hooks)
+
+    def context(self, conversation: Conversation) -> AnswerContext:
+        settings = self._settings()
+        history = self.store.messages(conversation.id)
+        question = next((m.content for m in reversed(history) if m.role == Role.USER), "")
+        return AnswerContext(
+            conversation=conversation,
+            history=history,
+            question=question,
+            settings=settings,
+            options=GenerationOptions.from_settings(settings.generation),
+            system_prompt=settings.system_prompt,
+            model_name=self._model_name(),
+        )
+
+    def run(self, ctx: AnswerContext, cancel: CancelToken) -> Iterator[ChatEvent]:
+        """Stream the answer to ``ctx``'s last question; the last event is DoneEvent."""
+        cid = ctx.conversation.id
+        for step in self.steps:
+            try:
+                yield from step.run(ctx, cancel)
+            except Cancelled:
+                break
+            if ctx.reply is not None or cancel.cancelled:
+                break
+        if ctx.reply is not None:
+            msg = self.store.add_message(cid, Message(Role.ASSISTANT, ctx.reply, model=None))
+            yield TokenEvent(msg.content)
+            yield DoneEvent(msg)
+            return
+
+        msg = self.store.add_message(
+            cid,
+            Message(Role.ASSISTANT, "", model=ctx.model_name, status=MessageStatus.INTERRUPTED,
+                    citations=tuple(ctx.citations)),
+        )
+        assert msg.id is not None
+        parts: list[str] = []
+        stats: GenerationStats | None = None
+        status = MessageStatus.INTERRUPTED
+        error: SovaError | None = ctx.warning
+        last_save = time.monotonic()
+        try:
+            system = ctx.system_prompt
+            if ctx.instructions:
+                system = "\n\n".join([system, *ctx.instructions])
+            messages = prompts.build_messages(system, ctx.history, ctx.citations)
+            request = ChatRequest(tuple(messages), ctx.options)
+            for item in self.model.generate(request, cancel, priority=Priority.INTERACTIVE):
+                if isinstance(item, str):
+                    parts.append(item)
+                    yield TokenEvent(item)
+                    now = time.monotonic()
+                    if now - last_save > SAVE_EVERY_S:
+                        self.store.update_message(msg.id, content="".join(parts))
+                        last_save = now
+                elif isinstance(item, GenerationStats):
+                    stats = item
+                elif isinstance(item, StatusEvent):
+                    yield item
+                elif isinstance(item, Preempted):  # interactive requests are never preempted
+                    parts.clear()
+            status = MessageStatus.INTERRUPTED if cancel.cancelled else MessageStatus.COMPLETE
+        except Cancelled:
+            pass
+        except GeneratorExit:  # the consumer went away (window closed): keep what streamed
+            self.store.update_message(msg.id, content="".join(parts), status=MessageStatus.INTERRUPTED, stats=stats)
+            raise
+        except ModelError as exc:
+            error = exc
+            if not parts and exc.code != "model_crashed":
+                status = MessageStatus.ERROR
+        except SovaError as exc:
+            error = exc
+        except Exception as exc:  # never lose the partial answer to an unexpected error
+            log.exception("answer failed")
+            error = SovaError(f"Unexpected error: {exc}", code="unexpected", reason=str(exc))
+        text = "".join(parts)
+        for hook in self.hooks:
+            try:
+                text = hook.run(ctx, text, status)
+            except Exception:
+                log.exception("after-answer hook %s failed", getattr(hook, "name", hook))
+        self.store.update_message(msg.id, content=text, status=status, stats=stats)
+        final = self.store.message(msg.id) or msg
+        if error is not None:
+            yield DoneEvent(final, str(error) or error.code, error.code, dict(error.params))
+        else:
+            yield DoneEvent(final)
