@@ -11,10 +11,16 @@ Contract used by the main window:
 Capture runs on QtMultimedia (QMediaDevices, QAudioSource): 16 kHz mono Int16 when the
 device offers it, otherwise the device's own format converted in numpy/PyAV as it
 arrives. The source is opened on press, and on release a short tail is still read, so
-the first and the last word are kept. The audio goes into a LiveAudio buffer that a pool
-worker transcribes while the user speaks (SpeechService.transcribe_live): finished
-phrases appear during the recording, and on release only the words after the last pause
-are left to recognise. The UI thread only paints.
+the first and the last word are kept. The audio goes into a LiveAudio buffer that a job
+transcribes while the user speaks (SpeechService.transcribe_live): finished phrases
+appear during the recording, and on release only the words after the last pause are left
+to recognise. The UI thread only paints.
+
+Transcriptions are jobs on the core's job runner, on its "speech" lane (one transcriber,
+one job at a time): a dictation goes before files (it runs between two segments of a file
+being transcribed), and dropped files queue behind each other. The button follows its
+jobs through their events (app.ui.jobs); adding a transcript to the documents is a job
+on the "ingest" lane.
 """
 
 from __future__ import annotations
@@ -48,10 +54,11 @@ from PySide6.QtWidgets import (
 from app.core import audio
 from app.core.speech import Segment
 from app.core.types import SovaError
-from app.ui.workers import FunctionWorker, GeneratorWorker, start
+from app.ui.jobs import JobBridge
 
 if TYPE_CHECKING:
     from app.core.assistant import Assistant
+    from app.core.service.jobs import Job, JobEvent
 
 # After release keep reading this long: audio still in the device/server buffers is the
 # end of the last word.
@@ -59,6 +66,8 @@ TAIL_MS = 150
 METER_MS = 50  # the level meter and the timer repaint at 20 Hz
 _READ_MS = 20  # poll the source too: some backends signal readyRead only per period
 _MESSAGE_MS = 8000
+SPEECH_LANE = "speech"  # the job runner's lane for the transcriber
+INGEST_LANE = "ingest"  # and for indexing (a transcript added to the documents)
 
 _SAMPLE_FORMATS = {
     QAudioFormat.SampleFormat.UInt8: "u8",
@@ -342,11 +351,12 @@ class LevelMeter(QWidget):
 
 @dataclass
 class _Job:
-    """One transcription: where its text goes and what started it."""
+    """How the button shows one transcription job: where its text goes and what started it."""
 
     kind: str  # "mic" or "file"
-    cursor: QTextCursor
-    worker: Any = None
+    cursor: QTextCursor | None  # a file's is placed when its job starts
+    handle: "Job | None" = None
+    started: bool = False
     name: str = ""
     texts: list[str] = field(default_factory=list)
     reason: str = ""  # a message from the recorder to show when done
@@ -373,8 +383,14 @@ class VoiceButton(QWidget):
         self.send = send
         self.recorder = Recorder(self)
         self.recorder.sig_finished.connect(self._on_recorded)
-        self._jobs: list[_Job] = []
-        self._file_queue: list[Path] = []
+        # The runner queues and runs the transcriptions; here only how each one is shown.
+        self.jobs = assistant.jobs
+        self._views: dict[int, _Job] = {}  # job id -> its view, until its last event
+        self.job_bridge = JobBridge(self.jobs, (SPEECH_LANE, INGEST_LANE), self)
+        self.job_bridge.sig_job.connect(self._on_job)
+        views = self._views
+        # Deleted with jobs still queued or running: nothing would show their text.
+        self.destroyed.connect(lambda *_: [v.handle.cancel() for v in list(views.values()) if v.handle is not None])
         self._shortcut_held = False
         self._live_job: _Job | None = None  # the recording being transcribed as it is made
         self._released_at = 0.0
@@ -411,7 +427,7 @@ class VoiceButton(QWidget):
         self.add_docs_button.clicked.connect(self.add_transcript_to_documents)
         self.add_docs_button.hide()
         self._last_transcript: tuple[Path, list[Segment]] | None = None
-        self._adding: Any = None
+        self._adding: "Job | None" = None  # the job indexing the last transcript
 
         info = QVBoxLayout()
         info.setContentsMargins(0, 0, 0, 0)
@@ -449,8 +465,8 @@ class VoiceButton(QWidget):
 
     @property
     def busy(self) -> bool:
-        """A transcription is running."""
-        return bool(self._jobs)
+        """A transcription is queued or running."""
+        return bool(self._views)
 
     def refresh_devices(self) -> None:
         """Enable the button only when a microphone exists; the tooltip says why not."""
@@ -495,6 +511,10 @@ class VoiceButton(QWidget):
         job = _Job("mic", cursor)
         self._live_job = job
         self._run(job, lambda progress, cancel: self.assistant.speech.transcribe_live(live, progress, cancel))
+        if job.handle is None:  # the app is closing
+            self._live_job = None
+            self.recorder.abort()
+            self._tick.stop()
 
     def stop_recording(self) -> None:
         """Stop (after a short tail) and transcribe what was captured."""
@@ -505,19 +525,20 @@ class VoiceButton(QWidget):
     def transcribe_file(self, path: Path) -> None:
         """Transcribe an audio file into the input box (files run one after another)."""
         path = Path(path)
-        if any(j.kind == "file" for j in self._jobs):
-            self._file_queue.append(path)
+        waiting = any(j.kind == "file" for j in self._views.values())
+        job = _Job("file", None, name=path.name, path=path)
+        self._run(job, lambda progress, cancel: self.assistant.speech.transcribe_file(path, progress, cancel))
+        if waiting:
             self.show_message(self.tr("Queued %1").replace("%1", path.name))
-            return
-        cursor = QTextCursor(self.editor.textCursor())
-        cursor.movePosition(QTextCursor.MoveOperation.End)  # a transcript goes after typed text
-        job = _Job("file", cursor, name=path.name, path=path)
+        else:
+            self._show_file_started(job)
+
+    def _show_file_started(self, job: _Job) -> None:
         self._offer_documents(None)
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
-        self.show_message(self.tr("Transcribing %1…").replace("%1", path.name))
-        self._run(job, lambda progress, cancel: self.assistant.speech.transcribe_file(path, progress, cancel))
+        self.show_message(self.tr("Transcribing %1…").replace("%1", job.name))
 
     def transcribe_samples(self, samples: np.ndarray, reason: str = "") -> None:
         """Transcribe float32 16 kHz mono samples (a whole recording) into the box at the cursor."""
@@ -528,10 +549,9 @@ class VoiceButton(QWidget):
 
     def cancel_files(self) -> None:
         """Stop the running file transcription and drop the queue; inserted text stays."""
-        self._file_queue.clear()
-        for job in self._jobs:
-            if job.kind == "file" and job.worker is not None:
-                job.worker.cancel()
+        for job in list(self._views.values()):
+            if job.kind == "file" and job.handle is not None:
+                job.handle.cancel()
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
@@ -594,11 +614,11 @@ class VoiceButton(QWidget):
         self.meter.set_level(-100.0)
         self.last_recording = samples
         job, self._live_job = self._live_job, None
-        if job is not None and job in self._jobs:
+        if job is not None and job.handle is not None and job.handle.id in self._views:
             job.reason, job.released_at = reason, self._released_at
             if not job.failed:
                 self.show_message(reason or self.tr("Transcribing…"), error=bool(reason))
-        self._set_state("transcribing" if self._jobs else "idle")
+        self._set_state("transcribing" if self._views else "idle")
 
     def _on_tick(self) -> None:
         self.meter.set_level(self.recorder.level_dbfs)
@@ -617,23 +637,53 @@ class VoiceButton(QWidget):
             self.status.show()
 
     def _run(self, job: _Job, make: Callable[[Any, Any], Any]) -> None:
-        # Progress once per segment is rare enough to send unthrottled (the worker's own
-        # throttle would drop the last update of a burst and leave the bar behind).
-        worker = GeneratorWorker(lambda cancel: make(worker.signals.sig_progress.emit, cancel))
-        job.worker = worker
-        worker.signals.sig_item.connect(lambda seg: self._on_segment(job, seg))
-        worker.signals.sig_progress.connect(lambda f, text: self._on_progress(job, f, text))
-        worker.signals.sig_error.connect(lambda exc: self._on_error(job, exc))
-        worker.signals.sig_cancelled.connect(
-            lambda: self.show_message(self.tr("Stopped transcribing %1.").replace("%1", job.name)) if job.kind == "file" else None
-        )
-        worker.signals.sig_finished.connect(lambda: self._on_job_done(job))
-        self._jobs.append(job)
+        """Submit a transcription to the speech lane: a dictation before queued files."""
+        from app.core.service.jobs import JobsClosed, Priority
+
+        priority = Priority.INTERACTIVE if job.kind == "mic" else Priority.BACKGROUND
+        try:
+            job.handle = self.jobs.submit_stream(
+                SPEECH_LANE, make, name=job.name or job.kind, kind=f"voice.{job.kind}", priority=priority,
+                params={"path": str(job.path)} if job.path is not None else {})
+        except JobsClosed:
+            return  # the app is closing
+        self._views[job.handle.id] = job
         self._set_state("recording" if self.recorder.recording else "transcribing")
-        start(worker)
+
+    def _on_job(self, ev: "JobEvent") -> None:
+        """A job on the speech or ingest lane changed (UI thread); ours are shown."""
+        if self._adding is not None and ev.job_id == self._adding.id:
+            self._on_adding_event(ev)
+            return
+        job = self._views.get(ev.job_id)
+        if job is None:
+            return
+        if ev.change == "item":
+            self._on_segment(job, ev.item)
+        elif ev.change == "progress":
+            self._on_progress(job, ev.fraction, ev.text)
+        elif ev.state == "running":
+            self._on_started(job)
+        elif ev.final:
+            if ev.state == "failed" and ev.error is not None:
+                self._on_error(job, ev.error)
+            elif ev.state == "cancelled" and job.kind == "file" and job.started:
+                self.show_message(self.tr("Stopped transcribing %1.").replace("%1", job.name))
+            self._on_job_done(job, cancelled=ev.state == "cancelled")
+
+    def _on_started(self, job: _Job) -> None:
+        job.started = True
+        if job.kind != "file":
+            return
+        cursor = QTextCursor(self.editor.textCursor())
+        cursor.movePosition(QTextCursor.MoveOperation.End)  # a transcript goes after typed text
+        job.cursor = cursor
+        self._show_file_started(job)  # again for a file that waited in the queue
 
     def _on_segment(self, job: _Job, seg: Segment) -> None:
         cursor = job.cursor
+        if cursor is None:
+            return
         doc_text = self.editor.document()
         pos = cursor.position()
         before = doc_text.characterAt(pos - 1) if pos > 0 else ""
@@ -664,13 +714,18 @@ class VoiceButton(QWidget):
             self.recorder.stop(0)  # nothing would transcribe the rest: stop listening now
         self.show_message(text, error=True)
 
-    def _on_job_done(self, job: _Job) -> None:
-        if job in self._jobs:
-            self._jobs.remove(job)
+    def _on_job_done(self, job: _Job, cancelled: bool) -> None:
+        if job.handle is not None:
+            self._views.pop(job.handle.id, None)
+        if job.kind == "file" and not job.started:  # dropped from the queue: never shown
+            if not any(j.kind == "file" for j in self._views.values()):
+                self.progress.hide()
+                self.cancel_button.hide()
+            self._set_state("recording" if self.recorder.recording else ("transcribing" if self._views else "idle"))
+            return
         text = " ".join(t for t in job.texts if t)
         failed = job.failed
-        cancelled = job.worker is not None and job.worker.cancelled
-        if not failed and not cancelled:
+        if not failed and not cancelled and job.cursor is not None:
             # Add a space when the transcript ends right before typed text.
             nxt = self.editor.document().characterAt(job.cursor.position())
             if text and nxt and not nxt.isspace():
@@ -688,15 +743,13 @@ class VoiceButton(QWidget):
                 self.show_message("")
             if text and job.kind == "file" and job.path is not None:
                 self._offer_documents((job.path, list(job.segments)))
-        if job.kind == "file" and not any(j.kind == "file" for j in self._jobs):
+        if job.kind == "file" and not any(j.kind == "file" for j in self._views.values()):
             self.progress.hide()
             self.cancel_button.hide()
-        self._set_state("recording" if self.recorder.recording else ("transcribing" if self._jobs else "idle"))
+        self._set_state("recording" if self.recorder.recording else ("transcribing" if self._views else "idle"))
         if job.kind == "mic" and text and self.assistant.settings.speech.send_on_release:
             self.send()
         self.sig_done.emit(text)
-        if job.kind == "file" and self._file_queue:
-            self.transcribe_file(self._file_queue.pop(0))
 
     def _set_state(self, state: str) -> None:
         self.button.setProperty("recording", state == "recording")
@@ -726,18 +779,34 @@ class VoiceButton(QWidget):
         """Index the last file transcript as a document (on a worker; the panel shows it)."""
         if self._last_transcript is None or self._adding is not None:
             return
+        from app.core.service.jobs import JobsClosed
+
         path, segments = self._last_transcript
-        library = self.assistant.documents  # cheap to create; indexing runs on the worker
-        worker = FunctionWorker(library.add_transcript, path, segments)
-        worker.signals.sig_result.connect(lambda _report: self._on_added(path))
-        worker.signals.sig_error.connect(lambda exc: self.show_message(
-            str(exc) if isinstance(exc, SovaError) else self.tr("Could not add the transcript: %1").replace("%1", str(exc)),
-            error=True))
-        worker.signals.sig_finished.connect(lambda: setattr(self, "_adding", None))
-        self._adding = worker
+        library = self.assistant.documents  # cheap to create; indexing runs in the job
+
+        def run(progress: Any, cancel: Any) -> Any:
+            return library.add_transcript(path, segments, progress=progress, cancel=cancel)
+
+        try:
+            self._adding = self.jobs.submit(INGEST_LANE, run, name=path.name, kind="voice.add_transcript",
+                                            params={"path": str(path)})
+        except JobsClosed:
+            return
         self.add_docs_button.hide()
         self.show_message(self.tr("Adding the transcript of %1 to the documents…").replace("%1", path.name))
-        start(worker)
+
+    def _on_adding_event(self, ev: "JobEvent") -> None:
+        if not ev.final or self._adding is None:
+            return
+        path = Path(str(ev.params.get("path", "")))
+        self._adding = None
+        if ev.state == "done":
+            self._on_added(path)
+        elif ev.state == "failed" and ev.error is not None:
+            exc = ev.error
+            self.show_message(
+                str(exc) if isinstance(exc, SovaError) else self.tr("Could not add the transcript: %1").replace("%1", str(exc)),
+                error=True)
 
     def _on_added(self, path: Path) -> None:
         self._last_transcript = None
@@ -756,8 +825,8 @@ class VoiceButton(QWidget):
         super().changeEvent(e)  # type: ignore[arg-type]
 
     def closeEvent(self, e: QEvent) -> None:  # type: ignore[override]
-        for job in self._jobs:  # cancel first: the live job must not transcribe the rest
-            if job.worker is not None:
-                job.worker.cancel()
+        for job in list(self._views.values()):  # cancel first: the live job must not transcribe the rest
+            if job.handle is not None:
+                job.handle.cancel()
         self.recorder.abort()  # closes the live audio: its job wakes up and ends
         super().closeEvent(e)  # type: ignore[arg-type]

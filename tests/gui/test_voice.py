@@ -182,6 +182,58 @@ def test_cancel_a_long_file_keeps_the_text_so_far(qtbot, box, fetched, tmp_path)
     assert "Stopped transcribing" in button.status.text()
 
 
+def test_files_queue_a_dictation_goes_first_and_cancel_drops_the_queue(qtbot, assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Through the job runner's speech lane, with a scripted transcriber (no model)."""
+    import threading
+
+    from app.core.speech import Segment
+
+    monkeypatch.setattr(voice_mod, "audio_inputs", lambda: [])
+    gates = {name: threading.Event() for name in ("one", "two", "three")}  # a file's second segment waits
+    started: list[str] = []
+
+    def fake_file(path, progress, cancel):  # type: ignore[no-untyped-def]
+        started.append(path.name)
+        progress(0.1, "Transcribing")
+        yield Segment(0.0, 1.0, f"{path.stem} first")
+        while not gates[path.stem].wait(0.01):
+            cancel.raise_if_cancelled()
+        yield Segment(1.0, 2.0, f"{path.stem} second")
+
+    def fake_pcm(samples, progress, cancel):  # type: ignore[no-untyped-def]
+        yield Segment(0.0, 1.0, "dictated words")
+
+    monkeypatch.setattr(assistant.speech, "transcribe_file", fake_file)
+    monkeypatch.setattr(assistant.speech, "transcribe_pcm", fake_pcm)
+    host = QWidget()
+    editor = QPlainTextEdit(host)
+    b = VoiceButton(assistant, editor, lambda: None, host)
+    qtbot.addWidget(host)
+    host.show()
+    done: list[str] = []
+    b.sig_done.connect(done.append)
+
+    b.transcribe_file(Path("/audio/one.wav"))
+    assert b.progress.isVisible() and b.cancel_button.isVisible() and b.busy
+    b.transcribe_file(Path("/audio/two.wav"))
+    assert b.status.text() == "Queued two.wav"
+    qtbot.waitUntil(lambda: "one first" in editor.toPlainText(), timeout=10_000)
+    # A dictation overtakes the file at its next segment; the second file keeps waiting.
+    b.transcribe_samples(np.ones(16000, np.float32))
+    gates["one"].set()
+    qtbot.waitUntil(lambda: len(done) == 2, timeout=10_000)
+    assert done == ["dictated words", "one first one second"]
+    qtbot.waitUntil(lambda: "two first" in editor.toPlainText(), timeout=10_000)
+    b.transcribe_file(Path("/audio/three.wav"))  # queued behind two
+    b.cancel_button.click()
+    qtbot.waitUntil(lambda: not b.busy, timeout=10_000)
+    assert done[-1] == "two first" and len(done) == 3  # the dropped file never started
+    assert started == ["one.wav", "two.wav"]
+    assert b.status.text() == "Stopped transcribing two.wav."
+    assert not b.progress.isVisible() and not b.cancel_button.isVisible()
+    assert "three" not in editor.toPlainText()
+
+
 def test_voice_button_speaks_russian_and_switches_at_run_time(qtbot, assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from app.ui import i18n
 

@@ -3,21 +3,20 @@
 Adds files and folders (incremental, resumable), answers retrieval queries with
 numbered citations, and reports per-file status. Thread model: any number of callers
 may query; ingest runs one batch at a time (a lock), either in the caller's worker
-thread (``add_paths``) or on the library's own background thread (``submit``, watched
-folders, embedder switch). Chroma writes go through the index's single writer thread.
+thread (``add_paths``) or as a job on the job runner's "ingest" lane (``submit``,
+watched folders). Chroma writes go through the index's single writer thread.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import queue
 import re
 import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from app.core import config as config_mod
 from app.core import prompts
@@ -38,9 +37,13 @@ from app.core.rag.ingest import (
 )
 from app.core.types import CancelToken, Cancelled, Citation, ProgressCallback, no_progress
 
+if TYPE_CHECKING:
+    from app.core.service.jobs import Job, JobRunner
+
 log = logging.getLogger(__name__)
 
 DEFAULT_COLLECTION = "default"
+LANE = "ingest"  # the job runner's lane for everything that writes the index
 
 # Minimum cosine of the best passage for a question to count as answerable from the
 # documents, per embedder, for (question, passage) in the same language and across
@@ -117,7 +120,10 @@ class DocumentLibrary:
         open_document: Callable[..., Any] | None = None,
         chunk_sections: Callable[..., Any] | None = None,
         chroma_client: Any = None,
+        jobs: "JobRunner | None" = None,
     ) -> None:
+        """``jobs``: the app's job runner (background ingest runs on its "ingest" lane);
+        without one the library starts its own and shuts it down in close()."""
         self.paths = paths
         self.settings = settings
         paths.index.mkdir(parents=True, exist_ok=True)
@@ -137,8 +143,10 @@ class DocumentLibrary:
         self._listeners: list[StatusListener] = []
         self._live: dict[str, DocumentRecord] = {}
         self._passwords: dict[str, str] = {}
-        self._jobs: "queue.Queue[Callable[[], None] | None]" = queue.Queue()
-        self._worker: threading.Thread | None = None
+        self._runner = jobs
+        self._own_runner = jobs is None
+        self._submitted: list["Job"] = []  # this library's jobs on the lane (pruned as they end)
+        self._jobs_lock = threading.Lock()  # not _lock: the UI asks `busy` while _lock opens the index
         self._watch_thread: threading.Thread | None = None
         self._watch_stop = threading.Event()
         self._watch_seen: dict[str, tuple[float, int]] = {}
@@ -242,9 +250,21 @@ class DocumentLibrary:
             c[1] += rec.chunks
         return [CollectionInfo(n, f, ch) for n, (f, ch) in sorted(counts.items())]
 
-    # ---- pause / resume / cancel ----------------------------------------------------
+    # ---- background jobs: pause / resume / cancel ------------------------------------
+
+    @property
+    def jobs(self) -> "JobRunner":
+        """The job runner whose "ingest" lane runs submit() and the watched-folder rescans."""
+        with self._jobs_lock:
+            if self._runner is None:
+                from app.core.service.jobs import JobRunner
+
+                self._runner = JobRunner()
+            return self._runner
 
     def pause(self) -> None:
+        """Hold indexing at the next file, in the running job and in every job that starts
+        (a job still plans its files and shows them queued: pausing never hides work)."""
         self._gate.pause()
 
     def resume(self) -> None:
@@ -255,13 +275,22 @@ class DocumentLibrary:
         return self._gate.paused
 
     def cancel(self) -> None:
-        """Stop the running ingest (files not finished keep their previous state)."""
+        """Stop the running ingest and drop this library's queued jobs (files not
+        finished keep their previous state)."""
+        for job in self._live_jobs():
+            job.cancel()
         self._cancel.cancel()
         self._gate.resume()
 
     @property
     def busy(self) -> bool:
-        return self._ingest_lock.locked()
+        """An ingest runs, or one of this library's jobs is queued."""
+        return self._ingest_lock.locked() or bool(self._live_jobs())
+
+    def _live_jobs(self) -> list["Job"]:
+        with self._jobs_lock:
+            self._submitted = [j for j in self._submitted if not j.done]
+            return list(self._submitted)
 
     # ---- adding documents ---------------------------------------------------------
 
@@ -352,36 +381,28 @@ class DocumentLibrary:
         self._progress_listeners.append(listener)
         return lambda: self._progress_listeners.remove(listener) if listener in self._progress_listeners else None
 
-    def submit(self, paths: Sequence[Path], collection: str | None = None) -> None:
-        """Index in the library's background thread; follow it with subscribe()/files()."""
-        self._post(lambda: self.add_paths(paths, collection=collection))
+    def submit(self, paths: Sequence[Path], collection: str | None = None) -> "Job":
+        """Index on the job runner's "ingest" lane; follow it with subscribe()/files() or
+        the returned Job (its result is the IngestReport)."""
+        paths = list(paths)
+        return self._submit(
+            lambda progress, cancel: self.add_paths(paths, progress, cancel, collection=collection),
+            kind="documents.add", params={"paths": [str(p) for p in paths], "collection": collection})
 
-    def _post(self, job: Callable[[], None]) -> None:
-        if self._worker is None or not self._worker.is_alive():
-            self._worker = threading.Thread(target=self._work, name="sova-ingest", daemon=True)
-            self._worker.start()
-        self._jobs.put(job)
+    def _submit(self, fn: Callable[[ProgressCallback, CancelToken], Any], *, kind: str,
+                params: dict[str, Any] | None = None) -> "Job":
+        from app.core.service.jobs import Priority
 
-    def _work(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
-            try:
-                job()
-            except Exception:
-                log.exception("background ingest failed")
-            finally:
-                self._jobs.task_done()
+        priority = Priority.BATCH if kind == "documents.rescan" else Priority.BACKGROUND
+        job = self.jobs.submit(LANE, fn, kind=kind, priority=priority, params=params)
+        with self._jobs_lock:
+            self._submitted = [j for j in self._submitted if not j.done]
+            self._submitted.append(job)
+        return job
 
     def wait_idle(self, timeout: float | None = None) -> bool:
-        """Block until the background jobs are done (tests, CLI)."""
-        end = None if timeout is None else time.monotonic() + timeout
-        while self._jobs.unfinished_tasks:
-            if end is not None and time.monotonic() > end:
-                return False
-            time.sleep(0.05)
-        return True
+        """Block until the "ingest" lane has no job queued or running (tests, CLI)."""
+        return self.jobs.wait_idle(LANE, timeout)
 
     def resume_pending(self, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> IngestReport:
         """Finish the work a killed app left: unfinished files, and indexed files that the
@@ -506,8 +527,11 @@ class DocumentLibrary:
                     if sig != self._watch_seen:
                         self._watch_seen = sig
                         if not self.busy:
-                            self._post(lambda: self.rescan_watched())
+                            self._submit(lambda progress, cancel: self.rescan_watched(progress, cancel),
+                                         kind="documents.rescan")
                 except Exception:
+                    if self._runner is not None and self._runner.closed:
+                        return  # the app is closing
                     log.exception("watch loop failed")
 
         self._watch_seen = {}
@@ -738,9 +762,11 @@ class DocumentLibrary:
         self._closed = True
         self.stop_watching()
         self.cancel()
-        if self._worker is not None and self._worker.is_alive():
-            self._jobs.put(None)
-            self._worker.join(timeout=10)
+        if self._own_runner and self._runner is not None:
+            self._runner.shutdown(timeout=10)
+        else:
+            for job in self._live_jobs():
+                job.wait(10)
         with self._lock:
             if self._search_pool is not None:
                 self._search_pool.shutdown(wait=True)

@@ -4,6 +4,7 @@ switch, passwords, bad input."""
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -250,4 +251,55 @@ def test_selected_collections_are_over_fetched_then_filtered(tmp_path: Path, mon
     monkeypatch.setattr(library_mod, "MAX_OVERFETCH", 10)
     assert lib.search("topic0 words about subject1", ("small",), 5)
     assert [c for _, c in calls] == [("small",)]
+    lib.close()
+
+
+def test_submit_runs_on_the_ingest_lane_of_the_given_runner(tmp_path: Path) -> None:
+    from app.core.service.jobs import JobRunner, JobState
+
+    runner = JobRunner()
+    lib, _ = make_lib(tmp_path, jobs=runner)
+    write_docs(tmp_path / "docs", n=2)
+    finals: list[tuple[str, str, JobState]] = []
+    ended = threading.Event()
+    runner.subscribe(lambda ev: ev.final and (finals.append((ev.lane, ev.kind, ev.state)), ended.set()))
+    job = lib.submit([tmp_path / "docs"])
+    assert job.lane == "ingest" and lib.jobs is runner
+    assert lib.wait_idle(30) and job.state == JobState.DONE and job.result.indexed == 2
+    assert ended.wait(30) and finals == [("ingest", "documents.add", JobState.DONE)]
+    # cancel() drops the library's queued jobs; the lane stays usable.
+    runner.pause("ingest")
+    queued = lib.submit([tmp_path / "docs"])
+    assert lib.busy
+    lib.cancel()
+    assert queued.state == JobState.CANCELLED and not lib.busy
+    runner.resume("ingest")
+    # close() leaves a runner it was given running (the app shuts it down).
+    lib.close()
+    assert runner.submit("ingest", lambda progress, cancel: "still here").wait(30)
+    assert runner.shutdown(30)
+
+
+def test_a_failing_background_ingest_leaves_the_lane_working(tmp_path: Path) -> None:
+    from app.core.config import Settings
+    from app.core.rag.library import DocumentLibrary
+    from app.core.service.jobs import JobState
+    from test_ingest import make_paths  # type: ignore[import-not-found]
+
+    emb = FakeEmbedder()
+    calls = [0]
+
+    def factory(name: str) -> FakeEmbedder:
+        calls[0] += 1
+        if calls[0] == 1:
+            raise RuntimeError("the embedding model is damaged")
+        return emb
+
+    lib = DocumentLibrary(make_paths(tmp_path), Settings(), embedder_factory=factory)
+    write_docs(tmp_path / "docs", n=1)
+    first = lib.submit([tmp_path / "docs"])
+    second = lib.submit([tmp_path / "docs"])
+    assert lib.wait_idle(30)
+    assert first.state == JobState.FAILED and "damaged" in str(first.error)
+    assert second.state == JobState.DONE and second.result.indexed == 1
     lib.close()
