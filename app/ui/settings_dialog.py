@@ -1,4 +1,6 @@
-"""Settings: language, generation settings, and the model picker (list, add GGUF, activate)."""
+"""Settings: language, generation settings, and the models page: the backend (the bundled
+local model or an OpenAI-compatible server) and the local model picker (list, add GGUF,
+activate)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -15,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -24,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.config import GenerationSettings
+from app.core.config import GenerationSettings, RemoteSettings
 from app.ui import i18n
 from app.ui.workers import FunctionWorker, start
 
@@ -40,6 +44,7 @@ class SettingsDialog(QDialog):
     sig_language_changed = Signal(str)  # the language actually installed
     sig_generation_changed = Signal()  # the model must be reloaded with new settings
     sig_active_model_changed = Signal(str)  # model id
+    sig_backend_changed = Signal(str)  # "local" | "remote": the LLM must be built again (settings saved)
 
     def __init__(self, assistant: "Assistant", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -99,10 +104,18 @@ class SettingsDialog(QDialog):
         mbuttons.addWidget(self.add_button)
         mbuttons.addStretch(1)
         mbuttons.addWidget(self.activate_button)
+        self.local_box = QWidget(models)
+        local_layout = QVBoxLayout(self.local_box)
+        local_layout.setContentsMargins(0, 0, 0, 0)
+        local_layout.addWidget(self.model_list, 1)
+        local_layout.addLayout(mbuttons)
+        local_layout.addWidget(self.model_status)
+        self._build_remote(models)
         mlayout = QVBoxLayout(models)
-        mlayout.addWidget(self.model_list, 1)
-        mlayout.addLayout(mbuttons)
-        mlayout.addWidget(self.model_status)
+        mlayout.addLayout(self.backend_form)
+        mlayout.addWidget(self.local_box, 1)
+        mlayout.addWidget(self.remote_box)
+        mlayout.addStretch(0)
         self.tabs.addTab(general, "")
         self.tabs.addTab(gen, "")
         self.tabs.addTab(models, "")
@@ -120,6 +133,69 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         self._retranslate()
         self.refresh_models()
+        self._show_backend()
+
+    def _build_remote(self, parent: QWidget) -> None:
+        """The backend choice and the OpenAI-compatible server's address, model and key."""
+        r = self.assistant.settings.remote
+        self.backend_label = QLabel(parent)
+        self.backend_combo = QComboBox(parent)
+        self.backend_combo.setObjectName("backendCombo")
+        self.backend_combo.addItem("", "local")
+        self.backend_combo.addItem("", "remote")
+        self.backend_combo.setCurrentIndex(max(0, self.backend_combo.findData(self.assistant.settings.backend)))
+        self.backend_combo.currentIndexChanged.connect(lambda _: self._show_backend())
+        self.backend_form = QFormLayout()
+        self.backend_form.addRow(self.backend_label, self.backend_combo)
+
+        self.remote_box = QWidget(parent)
+        self.remote_box.setObjectName("remoteBackend")
+        self.remote_url = QLineEdit(r.base_url, self.remote_box)
+        self.remote_url.setObjectName("remoteUrl")
+        self.remote_model = QComboBox(self.remote_box)
+        self.remote_model.setObjectName("remoteModel")
+        self.remote_model.setEditable(True)  # a model the list does not show can be typed
+        self.remote_model.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        if r.model:
+            self.remote_model.addItem(r.model)
+        self.remote_model.setCurrentText(r.model)
+        self.remote_connect = QPushButton(self.remote_box)
+        self.remote_connect.setObjectName("remoteConnect")
+        self.remote_connect.clicked.connect(self.check_remote)
+        model_row = QHBoxLayout()
+        model_row.addWidget(self.remote_model, 1)
+        model_row.addWidget(self.remote_connect)
+        self.remote_key = QLineEdit(self.remote_box)
+        self.remote_key.setObjectName("remoteKey")
+        self.remote_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remote_forget_key = QPushButton(self.remote_box)
+        self.remote_forget_key.setObjectName("remoteForgetKey")
+        self.remote_forget_key.clicked.connect(self.forget_remote_key)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.remote_key, 1)
+        key_row.addWidget(self.remote_forget_key)
+        self.remote_vision = QCheckBox(self.remote_box)
+        self.remote_vision.setObjectName("remoteVision")
+        self.remote_vision.setChecked(r.vision)
+        self.remote_status = QLabel(self.remote_box)
+        self.remote_status.setObjectName("remoteStatus")
+        self.remote_status.setWordWrap(True)
+        self.remote_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._remote_labels = [QLabel(self.remote_box) for _ in range(3)]
+        form = QFormLayout(self.remote_box)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self._remote_labels[0], self.remote_url)
+        form.addRow(self._remote_labels[1], model_row)
+        form.addRow(self._remote_labels[2], key_row)
+        form.addRow("", self.remote_vision)
+        form.addRow(self.remote_status)
+        self._key_forgotten = False
+        self._check_worker: FunctionWorker | None = None
+
+    def _show_backend(self) -> None:
+        remote = self.backend_combo.currentData() == "remote"
+        self.local_box.setVisible(not remote)
+        self.remote_box.setVisible(remote)
 
     # ---- texts ------------------------------------------------------------------------
 
@@ -146,6 +222,22 @@ class SettingsDialog(QDialog):
         self.add_button.setText(self.tr("Add GGUF…"))
         self.add_button.setToolTip(self.tr("Add a chat model file (.gguf) from disk"))
         self.activate_button.setText(self.tr("Make active"))
+        self.backend_label.setText(self.tr("Backend:"))
+        self.backend_combo.setItemText(0, self.tr("Bundled local model"))
+        self.backend_combo.setItemText(1, self.tr("OpenAI-compatible server"))
+        self.backend_combo.setToolTip(self.tr(
+            "Answer with a model running on this computer, or with a server such as llama.cpp's "
+            "server, vLLM, Ollama or LM Studio"))
+        for label, text in zip(self._remote_labels, (self.tr("Server address:"), self.tr("Model:"), self.tr("API key:"))):
+            label.setText(text)
+        self.remote_url.setPlaceholderText("http://127.0.0.1:8080/v1")
+        self.remote_model.lineEdit().setPlaceholderText(self.tr("The first model the server offers"))
+        self.remote_connect.setText(self.tr("Connect"))
+        self.remote_connect.setToolTip(self.tr("Check the server and list its models"))
+        self.remote_key.setPlaceholderText(self.tr("Stored in the system keyring"))
+        self.remote_key.setToolTip(self.tr("Leave empty to keep the stored key; the key is never written to a file"))
+        self.remote_forget_key.setText(self.tr("Forget key"))
+        self.remote_vision.setText(self.tr("The model understands images"))
 
     def changeEvent(self, e: QEvent) -> None:
         if e.type() == QEvent.Type.LanguageChange:
@@ -239,6 +331,119 @@ class SettingsDialog(QDialog):
                                               self.tr("GGUF models (*.gguf);;All files (*)"))
         return path
 
+    # ---- remote server ----------------------------------------------------------------
+
+    def remote_values(self) -> RemoteSettings:
+        old = self.assistant.settings.remote
+        return old.model_copy(update={
+            "base_url": self.remote_url.text().strip() or RemoteSettings().base_url,
+            "model": self.remote_model.currentText().strip(),
+            "vision": self.remote_vision.isChecked(),
+        })
+
+    def check_remote(self) -> FunctionWorker:
+        """Connect to the server off the UI thread; fill the model list or show why not."""
+        from app.core.llm.remote import RemoteLLM
+
+        if self._check_worker is not None:
+            self._check_worker.cancel()
+        typed = self.remote_key.text().strip()
+        # A check must not fail on a model name that is still being chosen.
+        llm = RemoteLLM(self.remote_values().model_copy(update={"model": ""}),
+                        api_key=typed if typed else (None if self._key_forgotten else True))
+        self.remote_status.setStyleSheet("")
+        self.remote_status.setText(self.tr("Connecting to %1…").replace("%1", llm.base_url))
+        self.remote_connect.setEnabled(False)
+        worker = FunctionWorker(lambda progress, cancel: llm.check(cancel), job=True)
+        worker.signals.sig_result.connect(self._on_remote_checked)
+        worker.signals.sig_error.connect(self._on_remote_error)
+        worker.signals.sig_finished.connect(lambda: self._on_check_finished(worker, llm))
+        self._check_worker = worker
+        self._workers.append(worker)
+        start(worker)
+        return worker
+
+    def _on_check_finished(self, worker: FunctionWorker, llm: Any) -> None:
+        llm.close()
+        if self._check_worker is worker:
+            self._check_worker = None
+            self.remote_connect.setEnabled(True)
+
+    def _on_remote_checked(self, info: Any) -> None:
+        current = self.remote_model.currentText().strip()
+        self.remote_model.clear()
+        self.remote_model.addItems(list(info.models))
+        self.remote_model.setCurrentText(current if current else (info.models[0] if info.models else ""))
+        text = self.tr("Connected. The server offers %1 models.").replace("%1", str(len(info.models)))
+        if info.version:
+            text += " " + self.tr("Server version %1.").replace("%1", info.version)
+        if current and info.models and current not in info.models:
+            text += " " + self.tr("The server does not list the model “%1”.").replace("%1", current)
+        self.remote_status.setStyleSheet("")
+        self.remote_status.setText(text)
+
+    def _on_remote_error(self, exc: BaseException) -> None:
+        self.remote_status.setText(self.remote_error_text(exc))
+        self.remote_status.setStyleSheet("color: #c62828")
+
+    def remote_error_text(self, exc: BaseException) -> str:
+        """A translated sentence for a remote backend error (by its code), else its English text."""
+        code = getattr(exc, "code", "")
+        params: dict[str, object] = getattr(exc, "params", {}) or {}
+        url = self.remote_url.text().strip()
+        texts = {
+            "backend_refused": self.tr("Nothing is listening at %1. Start the server, or check the address and port."),
+            "backend_unknown_host": self.tr("The server name “%2” does not resolve. Check the address."),
+            "backend_unreachable": self.tr("Could not connect to %1."),
+            "backend_auth": self.tr("The server refused access (%2). Check the API key."),
+            "backend_timeout": self.tr("The server at %1 did not answer in time."),
+            "backend_protocol": self.tr("The server at %1 does not answer like an OpenAI-compatible API."),
+            "backend_not_found": self.tr("%1 is not the address of an OpenAI-compatible API (it usually ends in /v1)."),
+            "backend_model_not_found": self.tr("The server has no model “%2”."),
+            "backend_no_models": self.tr("The server at %1 offers no models."),
+            "backend_server_error": self.tr("The server at %1 failed with an internal error (%2)."),
+            "backend_bad_url": self.tr("“%1” is not a usable server address."),
+            "backend_busy": self.tr("The server at %1 is busy. Try again shortly."),
+            "backend_dropped": self.tr("The server at %1 closed the connection."),
+        }
+        second = {"backend_unknown_host": "host", "backend_auth": "status", "backend_model_not_found": "model",
+                  "backend_server_error": "status"}.get(code, "")
+        template = texts.get(code)
+        if template is None:
+            return str(exc)
+        return template.replace("%1", url).replace("%2", str(params.get(second, "")))
+
+    def forget_remote_key(self) -> None:
+        """Remove the stored API key now (the field is cleared too)."""
+        from app.core.llm.remote import clear_api_key
+
+        self.remote_key.clear()
+        try:
+            clear_api_key()
+        except Exception as exc:  # no keyring: there was nothing stored either
+            self.remote_status.setText(str(exc))
+            return
+        self._key_forgotten = True
+        self.remote_status.setStyleSheet("")
+        self.remote_status.setText(self.tr("The API key was removed from the keyring."))
+
+    def _store_remote_key(self) -> bool:
+        """Store a typed key in the keyring; False (and the reason shown) if that failed."""
+        from app.core.llm.remote import store_api_key
+
+        key = self.remote_key.text().strip()
+        if not key:
+            return True
+        try:
+            store_api_key(key)
+        except Exception as exc:
+            self.tabs.setCurrentWidget(self.remote_box.parentWidget())
+            self.remote_status.setText(self.tr("Could not store the API key: %1").replace("%1", str(exc)))
+            self.remote_status.setStyleSheet("color: #c62828")
+            return False
+        self.remote_key.clear()
+        return True
+
     # ---- apply ------------------------------------------------------------------------
 
     def generation_values(self) -> GenerationSettings:
@@ -251,23 +456,48 @@ class SettingsDialog(QDialog):
             "n_threads": self.n_threads.value(),
         })
 
-    def apply(self) -> None:
-        """Save the settings; switch the language now; reload the model if generation changed."""
+    def apply(self) -> bool:
+        """Save the settings; switch the language now; reload the model if generation changed.
+
+        False (nothing applied) when a typed API key could not be stored.
+        """
+        key_changed = bool(self.remote_key.text().strip()) or self._key_forgotten
+        if not self._store_remote_key():
+            return False
+        self._key_forgotten = False
         self.voice_page.apply()
         settings = self.assistant.settings
         language = self.language.currentData() or "auto"
         new_gen = self.generation_values()
         gen_changed = new_gen != settings.generation
         lang_changed = language != settings.language
+        backend = self.backend_combo.currentData() or "local"
+        new_remote = self.remote_values()
+        backend_changed = backend != settings.backend or (
+            backend == "remote" and (new_remote != settings.remote or key_changed)
+        )
         settings.language = language
         settings.generation = new_gen
+        settings.backend = backend
+        settings.remote = new_remote
         if gen_changed:
             self.sig_generation_changed.emit()  # the window drops and reloads the model (saves too)
         else:
             self.assistant.save_settings()
+        if backend_changed:
+            if gen_changed:
+                self.assistant.save_settings()  # the backend's listener may read the file
+            self.sig_backend_changed.emit(backend)
         if lang_changed:
             self.sig_language_changed.emit(i18n.install(language))
+        return True
 
     def accept(self) -> None:
-        self.apply()
+        if not self.apply():
+            return
         super().accept()
+
+    def done(self, result: int) -> None:
+        if self._check_worker is not None:
+            self._check_worker.cancel()  # its result would land in a closed dialog
+        super().done(result)
