@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -103,6 +104,18 @@ def _models(assistant: Assistant, args: argparse.Namespace) -> int:
     return 0
 
 
+def _diagnostics(assistant: Assistant, export: str | None, out: TextIO) -> int:
+    from app.core import diagnostics
+
+    if export:
+        path = diagnostics.export_zip(assistant, Path(export))
+        print(f"diagnostics written to {path}", file=sys.stderr)
+        return 0
+    json.dump(diagnostics.collect(assistant), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return 0
+
+
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     """Run one headless command; returns the exit code. Errors print a readable line."""
     assistant = Assistant()
@@ -122,6 +135,8 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             return _transcribe(assistant, args.file, args.language)
         if args.command == "models":
             return _models(assistant, args)
+        if args.command == "diagnostics":
+            return _diagnostics(assistant, args.export, out)
         print(f"unknown command {args.command}", file=sys.stderr)
         return 2
     except SovaError as exc:

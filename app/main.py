@@ -41,7 +41,28 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--add", metavar="GGUF", help="validate and add a GGUF file")
     models.add_argument("--chat-format", help="chat format when the GGUF has no template")
     models.add_argument("--use", metavar="ID", help="make a model the active one")
+    diag = sub.add_parser("diagnostics", help="print a diagnostics report (JSON) without chat or document text")
+    diag.add_argument("--export", metavar="FILE.zip", help="write the report and the redacted logs into a zip")
     return p
+
+
+def start_logging(command: str | None) -> None:
+    """JSON logs in the logs folder from the first moment (content only with
+    SOVA_VERBOSE_LOGS=1 until settings say otherwise). Never stops the app."""
+    import logging
+
+    from app import __version__
+    from app.core.config import user_paths
+    from app.core.logs import env_verbose, setup_logging
+
+    try:
+        setup_logging(user_paths(), verbose=env_verbose())
+    except OSError as exc:  # a read-only or full disk: run without a log file
+        print(f"sova: cannot write logs: {exc}", file=sys.stderr)
+        return
+    logging.getLogger("app.main").info(
+        "start", extra={"command": command or "window", "version": __version__, "pid": os.getpid()}
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,13 +71,23 @@ def main(argv: list[str] | None = None) -> int:
     multiprocessing.freeze_support()  # the model host is a spawned child in a frozen app
     offline_environment()
     args = build_parser().parse_args(argv)
-    if args.command is None:
-        from app.ui.app import run_gui
+    start_logging(args.command)
+    code = 1
+    try:
+        if args.command is None:
+            from app.ui.app import run_gui
 
-        return run_gui()
-    from app import cli
+            code = run_gui()
+        else:
+            from app import cli
 
-    return cli.run(args)
+            code = cli.run(args)
+        return code
+    finally:
+        import logging
+
+        # A "start" without an "exit" in the log marks a crash or a kill.
+        logging.getLogger("app.main").info("exit", extra={"code": code})
 
 
 if __name__ == "__main__":
