@@ -29,6 +29,7 @@ from app.core.types import (
     StatusEvent,
     TokenEvent,
 )
+from app.ui import codes
 from app.ui.chat_model import ChatModel
 from app.ui.chat_view import ChatView
 from app.ui.widgets import Banner, ChatInput
@@ -63,7 +64,6 @@ class ChatPanel(QWidget):
     sig_conversation_created = Signal(int)
     sig_busy = Signal(bool)  # an answer started / ended
     sig_citation = Signal(object, str)  # Citation clicked, the answer's text
-    sig_model_crashed = Signal()  # the model host died; the window restarts it
     sig_answer_done = Signal(object)  # DoneEvent (tests and benchmarks wait for it)
 
     def __init__(self, assistant: "Assistant", parent: QWidget | None = None) -> None:
@@ -439,7 +439,7 @@ class ChatPanel(QWidget):
             if row is not None:
                 self.model.set_citations(row, event.citations)
         elif isinstance(event, StatusEvent):
-            text = self._status_text(event.text)
+            text = codes.status_text(event)
             req.note = text
             self.sig_status.emit(text)
             row = self._shown(req)
@@ -447,14 +447,6 @@ class ChatPanel(QWidget):
                 self.model.set_note(row, text)
         elif isinstance(event, DoneEvent):
             self._finish(req, event)
-
-    def _status_text(self, text: str) -> str:
-        # The core speaks English; its fixed statuses get the window's language.
-        if text.startswith("Loading"):
-            return self.tr("Loading the model…")
-        if text.startswith("Searching"):
-            return self.tr("Searching your documents…")
-        return text
 
     def _flush(self) -> None:
         self._flush_timer.stop()
@@ -472,22 +464,17 @@ class ChatPanel(QWidget):
         self._req = None
         row = self._shown(req)
         if row is not None:
-            self.model.finish(row, event.message, event.error)
+            error = codes.error_text(event.error_code, event.error_params, event.error) if event.error else None
+            self.model.finish(row, event.message, error)
         stats: GenerationStats | None = event.message.stats
         if stats is not None:
             self.sig_stats.emit(stats)
         self.sig_status.emit("")
         if event.error:
-            llm = self.assistant.llm
-            crashed = (req.model_was_loaded or req.tokens > 0) and (llm is None or not llm.loaded)
-            if crashed:
-                self.banner.show_message(
-                    self.tr("The model stopped; restarting it. Your conversation and the partial answer are saved."),
-                    "warning",
-                )
-                self.sig_model_crashed.emit()
-            else:
-                self.banner.show_message(self.tr("The answer failed: %1").replace("%1", event.error), "error")
+            # A crash is told by the window's model banner (the core restarts the model).
+            if event.error_code != "model_crashed":
+                reason = codes.error_text(event.error_code, event.error_params, event.error)
+                self.banner.show_message(self.tr("The answer failed: %1").replace("%1", reason), "error")
         elif event.message.status == MessageStatus.INTERRUPTED:
             self.sig_status.emit(self.tr("Stopped; the partial answer is saved."))
         self._update_controls()

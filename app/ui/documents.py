@@ -8,8 +8,9 @@ Threads: the library reports per-file status from its worker threads. The listen
 stores the newest record per file under a lock and, once per batch, emits a queued
 signal; the UI thread applies everything that arrived at most every ``FLUSH_MS``, so a
 folder of thousands of files costs a handful of repaints a second. Indexing jobs (add,
-re-index, password retry, resume after a crash) run one at a time in a pool worker; the
-UI thread never waits on the index.
+re-index, password retry, resume after a crash) go to the core's job runner, on its
+"ingest" lane, which runs them one at a time; the panel follows them through its job
+events (app.ui.jobs). The UI thread never waits on the index.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 import re
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -59,12 +60,14 @@ from PySide6.QtWidgets import (
 
 from app.core.types import CancelToken, ProgressCallback
 from app.ui import workers
+from app.ui.jobs import JobBridge
 from app.ui.workers import FunctionWorker
 
 if TYPE_CHECKING:
     from app.core.assistant import Assistant
     from app.core.rag.ingest import DocumentRecord
     from app.core.rag.library import DocumentLibrary
+    from app.core.service.jobs import Job, JobEvent
 
 # Status values as the core spells them (app.core.rag.ingest.FileStatus is a StrEnum;
 # comparing with plain strings keeps numpy and the index out of the window's startup).
@@ -73,6 +76,7 @@ INDEXED, FAILED, PASSWORD = "indexed", "failed", "password"
 ACTIVE = frozenset({QUEUED, PARSING, OCR, EMBEDDING})
 
 LOADING_EMBEDDER = "\x00loading-embedder"  # a job's progress text: the model is loading
+LANE = "ingest"  # the job runner's lane for indexing (app.core.rag.library.LANE)
 FLUSH_MS = 100  # status updates are applied (and the list repainted) at most 10 times a second
 POLL_MS = 500  # while indexing: notice the end of jobs the library runs on its own
 MIN_WEIGHT = 4096  # bytes: a tiny file still counts in the overall progress
@@ -474,7 +478,10 @@ class _StatusBridge(QObject):
             if self._signalled:
                 return
             self._signalled = True
-        self.sig_pending.emit()
+        try:
+            self.sig_pending.emit()
+        except RuntimeError:
+            pass  # the panel was deleted (the window closed while a job still ran)
 
     def take(self) -> list["DocumentRecord"]:
         with self._lock:
@@ -482,15 +489,6 @@ class _StatusBridge(QObject):
             self._pending.clear()
             self._signalled = False
         return out
-
-
-@dataclass
-class _Job:
-    """One indexing job for the serial queue: ``run(progress, cancel)`` in a worker."""
-
-    kind: str  # "init" | "add" | "reindex" | "password" | "resume"
-    run: Callable[[ProgressCallback, CancelToken], Any]
-    paths: list[str] = field(default_factory=list)
 
 
 class DocumentsPanel(QWidget):
@@ -506,9 +504,12 @@ class DocumentsPanel(QWidget):
         self.library: "DocumentLibrary | None" = None
         self._lib_lock = threading.Lock()
         self._unsubscribe: Callable[[], None] | None = None
-        self._jobs: list[_Job] = []
-        self._job: _Job | None = None
-        self._worker: FunctionWorker | None = None
+        # The job runner queues and runs the indexing jobs; the panel keeps the handles of
+        # its own (for their results) and the ids of every live job on the lane.
+        self.jobs = assistant.jobs
+        self._handles: dict[int, "Job"] = {}
+        self._lane_jobs: set[int] = set()
+        self._init_started = False
         self._batch: dict[str, int] = {}  # files of the running batch -> weight
         self._batch_t0 = 0.0
         self._paused_at: float | None = None
@@ -527,6 +528,12 @@ class DocumentsPanel(QWidget):
 
         self.bridge = _StatusBridge(self)
         self.bridge.sig_pending.connect(self._schedule_flush, Qt.ConnectionType.QueuedConnection)
+        self.job_bridge = JobBridge(self.jobs, (LANE,), self)
+        self.job_bridge.sig_job.connect(self._on_job)
+        self._lane_jobs.update(j.id for j in self.jobs.jobs(LANE))  # after subscribing: no end is missed
+        handles = self._handles
+        # Deleted while its jobs run (the window closed): they have no one to report to.
+        self.destroyed.connect(lambda *_: [j.cancel() for j in list(handles.values())])
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(FLUSH_MS)
@@ -629,9 +636,8 @@ class DocumentsPanel(QWidget):
         self._update_view()
         # The library (numpy, SQLite) opens in a worker after the window is on screen:
         # the numpy import holds the GIL ~40 ms, which would stall the first paint.
-        # Queued now (an early "Add" runs after it), started after the first paint.
-        self._jobs.append(_Job("init", self._init_job))
-        QTimer.singleShot(300, self._next)
+        # Submitted after the first paint (or at once by an early "Add": it runs first).
+        QTimer.singleShot(300, self._start_init)
 
     # ---- texts ---------------------------------------------------------------------------
 
@@ -683,7 +689,7 @@ class DocumentsPanel(QWidget):
             self._load_embedder(lib, progress)
             return lib.add_paths(lib_paths, progress, cancel, collection=collection)
 
-        self._enqueue(_Job("add", run, [str(p) for p in paths]))
+        self._enqueue("add", run, [str(p) for p in paths])
 
     def _announce(self, lib: "DocumentLibrary", paths: list[Path], collection: str | None, indexed: set[str]) -> None:
         """Worker: show the files as queued at once (the library marks them only once its
@@ -721,7 +727,7 @@ class DocumentsPanel(QWidget):
             return reports
 
         self._mine.update(paths)
-        self._enqueue(_Job("reindex", run, list(paths)))
+        self._enqueue("reindex", run, list(paths))
 
     def set_password(self, path: str, password: str) -> None:
         """Index an encrypted PDF with this password (a wrong one asks again)."""
@@ -730,7 +736,7 @@ class DocumentsPanel(QWidget):
         def run(progress: ProgressCallback, cancel: CancelToken) -> Any:
             return self._lib().set_password(path, password, progress, cancel)
 
-        self._enqueue(_Job("password", run, [path]))
+        self._enqueue("password", run, [path])
 
     def remove(self, paths: list[str]) -> None:
         """Forget files and their passages (in a worker: the vector index is written)."""
@@ -743,9 +749,9 @@ class DocumentsPanel(QWidget):
 
     @property
     def working(self) -> bool:
-        """An indexing job is queued or running (ours, or the library's own)."""
+        """An indexing job is queued or running (ours, another's on the lane, or the library's own)."""
         lib_busy = bool(self.library is not None and self.library.busy)
-        return self._job is not None or bool(self._jobs) or lib_busy
+        return bool(self._handles) or bool(self._lane_jobs) or lib_busy
 
     def toggle_pause(self) -> None:
         lib = self._lib()
@@ -762,9 +768,9 @@ class DocumentsPanel(QWidget):
 
     def cancel(self) -> None:
         """Stop the running job and drop the queued ones; indexed files stay."""
-        self._jobs = [j for j in self._jobs if j.kind == "init"]
-        if self._worker is not None:
-            self._worker.cancel()
+        for job in list(self._handles.values()):
+            if job.kind != "documents.init":
+                job.cancel()
         if self.library is not None:
             self.library.cancel()
         self._paused_at = None
@@ -788,9 +794,9 @@ class DocumentsPanel(QWidget):
         self.reindex(self.selected_paths())
 
     def choose_files(self) -> None:
-        from app.core.rag.loaders import SUPPORTED_SUFFIXES
+        from app.core.filetypes import DOCUMENT_SUFFIXES
 
-        patterns = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
+        patterns = " ".join(f"*{s}" for s in DOCUMENT_SUFFIXES)
         files, _ = QFileDialog.getOpenFileNames(
             self, self.tr("Add documents"), str(Path.home()),
             self.tr("Documents (%1)").replace("%1", patterns) + ";;" + self.tr("All files (*)"),
@@ -814,6 +820,7 @@ class DocumentsPanel(QWidget):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        self.job_bridge.close()
         self._poll.stop()
         self._flush_timer.stop()
 
@@ -838,36 +845,58 @@ class DocumentsPanel(QWidget):
             lib.registry.indexed_missing_embedder(name))
         return records, unfinished or missing
 
-    def _enqueue(self, job: _Job) -> None:
-        self._jobs.append(job)
-        self._next()
+    def _start_init(self) -> None:
+        """Submit the job that opens the library and lists its files (once, before any other)."""
+        if self._init_started or self._closed:
+            return
+        self._init_started = True
+        self._submit("init", self._init_job, [], interactive=True)
+
+    def _enqueue(self, kind: str, run: Callable[[ProgressCallback, CancelToken], Any], paths: list[str]) -> None:
+        self._start_init()
+        self._submit(kind, run, paths)
+        self._update_pause_button()
         self._update_progress()
 
-    def _alive(self) -> bool:
-        import shiboken6
+    def _submit(self, kind: str, run: Callable[[ProgressCallback, CancelToken], Any], paths: list[str],
+                interactive: bool = False) -> None:
+        from app.core.service.jobs import JobsClosed, Priority
 
-        return shiboken6.isValid(self) and shiboken6.isValid(self._flush_timer)
+        # The start-up jobs go before additions queued meanwhile; additions keep their order.
+        priority = Priority.INTERACTIVE if interactive else Priority.BACKGROUND
+        try:
+            job = self.jobs.submit(LANE, run, name=kind, kind=f"documents.{kind}", priority=priority,
+                                   params={"paths": paths})
+        except JobsClosed:
+            return  # the app is closing
+        self._handles[job.id] = job
+        self._lane_jobs.add(job.id)
 
-    def _next(self) -> None:
-        if self._job is not None or not self._jobs or self._closed:
+    def _on_job(self, ev: "JobEvent") -> None:
+        """A job on the ingest lane changed (UI thread): ours report their outcome here."""
+        if ev.final:
+            self._lane_jobs.discard(ev.job_id)
+        else:
+            self._lane_jobs.add(ev.job_id)
+        job = self._handles.get(ev.job_id)
+        if job is None:  # another's indexing (the library's own, a transcript): shown as working
+            if not ev.final and not self._closed and not self._poll.isActive():
+                self._poll.start()
+                self._update_pause_button()
             return
-        job = self._jobs.pop(0)
-        self._job = job
-        worker = FunctionWorker(job.run, job=True)
-        worker.signals.sig_progress.connect(self._on_job_progress)
-        # Lambdas are not disconnected when the panel is deleted (a window closed while
-        # a job ends): _alive() drops those late calls.
-        worker.signals.sig_result.connect(lambda result, job=job: self._alive() and self._job_result(job, result))
-        worker.signals.sig_error.connect(lambda exc, job=job: self._alive() and self._job_error(job, exc))
-        worker.signals.sig_finished.connect(lambda job=job: self._alive() and self._job_finished(job))
-        self._worker = worker
-        if job.kind != "init":
+        if ev.change == "progress":
+            self._on_job_progress(ev.fraction, ev.text)
+        elif ev.final:
+            del self._handles[ev.job_id]
+            if ev.state == "done":
+                self._job_result(job, job.result)
+            elif ev.state == "failed" and job.error is not None:
+                self._job_error(job, job.error)
+            self._job_finished(job)
+        elif ev.state == "running" and ev.change == "state" and job.kind != "documents.init":
             self._error = ""
             self._poll.start()
-        self._update_pause_button()
-        # Not at a lower OS priority: the indexing threads share the GIL with the UI
-        # thread, and a descheduled low-priority holder stalled the UI for seconds.
-        workers.start(worker)
+            self._update_pause_button()
 
     def _on_job_progress(self, _fraction: object, text: str) -> None:
         stage = text == LOADING_EMBEDDER
@@ -875,8 +904,8 @@ class DocumentsPanel(QWidget):
             self._loading_embedder = stage
             self._update_progress()
 
-    def _job_result(self, job: _Job, result: Any) -> None:
-        if job.kind == "init":
+    def _job_result(self, job: "Job", result: Any) -> None:
+        if job.kind == "documents.init":
             records, resume = result
             self.model.reset(records)
             self._update_view()
@@ -889,7 +918,8 @@ class DocumentsPanel(QWidget):
                     self._load_embedder(lib, progress)
                     return lib.resume_pending(progress, cancel)
 
-                self._jobs.insert(0, _Job("resume", run))
+                # Before additions queued while the library opened, as the work is older.
+                self._submit("resume", run, [], interactive=True)
             if lib.settings.documents.watched_folders:
                 lib.start_watching()
             return
@@ -905,20 +935,16 @@ class DocumentsPanel(QWidget):
                 if f.status == "password":
                     self._maybe_prompt(str(f.path), f.error or "")
 
-    def _job_error(self, job: _Job, exc: BaseException) -> None:
+    def _job_error(self, job: "Job", exc: BaseException) -> None:
         self._error = str(exc) or type(exc).__name__
         self._update_view()
 
-    def _job_finished(self, job: _Job) -> None:
-        self._job = None
-        self._worker = None
+    def _job_finished(self, job: "Job") -> None:
         self._loading_embedder = False
         if self._closed:
             return
         self._flush()
-        if self._jobs:
-            self._next()
-        else:
+        if not self._handles:
             self._refresh()
         self._update_pause_button()
         self._update_progress()
@@ -951,6 +977,8 @@ class DocumentsPanel(QWidget):
 
     def _check_idle(self) -> None:
         """While indexing: when every job ended, close the batch and tell the tests."""
+        live = {j.id for j in self.jobs.jobs(LANE)}  # a job that ended before we subscribed
+        self._lane_jobs = {i for i in self._lane_jobs if i in live or i in self._handles}
         self.model.working = self.working
         if self.model.working or self._refreshing:
             return

@@ -14,8 +14,9 @@ from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QProgressBar, QSplitter, QToolBar, QWidget
 
-from app.core.types import Citation, GenerationStats
-from app.ui import workers
+from app.core import filetypes
+from app.core.types import Citation, GenerationStats, ModelEvent, ModelPhase
+from app.ui import codes, workers
 from app.ui.app import freeze_heap
 from app.ui.chat import ChatPanel
 from app.ui.chat_view import warm_up
@@ -26,8 +27,9 @@ from app.ui.workers import FunctionWorker
 if TYPE_CHECKING:
     from app.core.assistant import Assistant
 
-DOCUMENT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".epub"})
-AUDIO_SUFFIXES = frozenset({".wav", ".mp3", ".ogg", ".m4a", ".flac"})
+# The core's lists: the window accepts exactly the files the core reads.
+DOCUMENT_SUFFIXES = filetypes.DOCUMENT_SUFFIXES
+AUDIO_SUFFIXES = filetypes.AUDIO_SUFFIXES
 
 
 def route_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Path]]:
@@ -36,10 +38,10 @@ def route_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Pat
     audio: list[Path] = []
     other: list[Path] = []
     for p in paths:
-        suffix = p.suffix.lower()
-        if p.is_dir() or suffix in DOCUMENT_SUFFIXES:
+        category = "document" if p.is_dir() else filetypes.category_of(p)
+        if category == "document":
             docs.append(p)
-        elif suffix in AUDIO_SUFFIXES:
+        elif category == "audio":
             audio.append(p)
         else:
             other.append(p)
@@ -49,6 +51,7 @@ def route_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Pat
 class MainWindow(QMainWindow):
     sig_model_ready = Signal(str)  # model name
     sig_model_failed = Signal(str)  # readable reason
+    sig_model_event = Signal(object)  # ModelEvent from the core (emitted on core threads)
 
     def __init__(self, assistant: "Assistant", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,10 +59,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self._loader: FunctionWorker | None = None
-        self._reload_after_answer = False
-        self._settings_after_answer = False
-        self._model_state = "idle"  # idle | loading | ready | failed
-        self._load_text = ""
+        self._model_event: ModelEvent = assistant.model.state
         self._stats: GenerationStats | None = None
 
         # ---- centre: conversations | chat
@@ -99,6 +99,10 @@ class MainWindow(QMainWindow):
         self.new_action.setShortcut(QKeySequence.StandardKey.New)
         self.new_action.triggered.connect(self.new_conversation)
         self.documents_action = self.documents_dock.toggleViewAction()
+        self.diagnostics_dock: QDockWidget | None = None  # created on first use (QtCharts)
+        self.diagnostics_action = QAction(self)
+        self.diagnostics_action.setCheckable(True)
+        self.diagnostics_action.toggled.connect(self.show_diagnostics)
         self.settings_action = QAction(self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.open_settings)
@@ -108,6 +112,7 @@ class MainWindow(QMainWindow):
         self.addAction(self.search_action)
         self.toolbar.addAction(self.new_action)
         self.toolbar.addAction(self.documents_action)
+        self.toolbar.addAction(self.diagnostics_action)
         self.toolbar.addAction(self.settings_action)
 
         # ---- status bar
@@ -136,8 +141,9 @@ class MainWindow(QMainWindow):
         self.chat.sig_status.connect(self._on_chat_status)
         self.chat.sig_citation.connect(self.show_citation)
         self.chat.collections_provider = self.documents.collection_names
-        self.chat.sig_model_crashed.connect(self.start_model_load)
-        self.chat.sig_busy.connect(self._on_busy)
+        # The model's life (loading, crashes, restarts) is the core's; the window shows it.
+        self.sig_model_event.connect(self._on_model_event, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe_model = assistant.subscribe_model(self.sig_model_event.emit)
 
         self.settings_dialog = None
         self._retranslate()
@@ -158,6 +164,10 @@ class MainWindow(QMainWindow):
         self.documents_dock.setWindowTitle(self.tr("Documents"))
         self.source_dock.setWindowTitle(self.tr("Source"))
         self.settings_action.setText(self.tr("Settings"))
+        self.diagnostics_action.setText(self.tr("Diagnostics"))
+        self.diagnostics_action.setToolTip(self.tr("Live figures: speed, memory, queue and the health of each part"))
+        if self.diagnostics_dock is not None:
+            self.diagnostics_dock.setWindowTitle(self.tr("Diagnostics"))
         self.toolbar.setWindowTitle(self.tr("Toolbar"))
         self._show_model_state()
         self._show_stats()
@@ -196,84 +206,65 @@ class MainWindow(QMainWindow):
     # ---- model ---------------------------------------------------------------------------
 
     def start_model_load(self) -> None:
-        """Load the active model in the background; progress shows in the status bar."""
+        """Load the active model in the background; progress shows in the status bar.
+
+        The core queues the load behind an answer that is streaming, so the model is
+        never pulled from under it."""
         if self._loader is not None:
             return
-        if self.chat.busy:
-            self._reload_after_answer = True  # never pull the model from under an answer
-            return
-        self._model_state = "loading"
-        self._load_text = ""
         self.progress.setValue(0)
         self.progress.setRange(0, 0)  # busy until the first fraction arrives
         self.progress.show()
-        self._show_model_state()
+        if not self.assistant.model.loaded:  # say so at once; the core's events follow
+            self._model_event = ModelEvent(ModelPhase.LOADING, self._model_name())
+            self._show_model_state()
         worker = FunctionWorker(self.assistant.load_model, job=True)
-        worker.signals.sig_progress.connect(self._on_load_progress)
-        worker.signals.sig_result.connect(self._on_model_ready)
-        worker.signals.sig_error.connect(self._on_model_error)
         worker.signals.sig_finished.connect(self._on_load_finished)
         self._loader = worker
         workers.start(worker)
 
-    def _on_load_progress(self, fraction: object, text: str) -> None:
-        if isinstance(fraction, (int, float)):
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(round(1000 * float(fraction)))
-        self._load_text = text
-        self._show_model_state()
-
-    def _on_model_ready(self, _llm: object) -> None:
-        freeze_heap()  # what the load and the startup jobs imported is here to stay
-        self._model_state = "ready"
-        self._show_model_state()
-        self.sig_model_ready.emit(self.assistant.active_model_name)
-
-    def _on_model_error(self, exc: BaseException) -> None:
-        self._model_state = "failed"
-        self._show_model_state()
-        reason = str(exc) or type(exc).__name__
-        self.chat.banner.show_message(self.tr("The model could not be loaded: %1").replace("%1", reason), "error")
-        self.sig_model_failed.emit(reason)
-
     def _on_load_finished(self) -> None:
         self._loader = None
-        self.progress.hide()
-        if self._model_state == "loading":  # cancelled
-            self._model_state = "idle"
-            self._show_model_state()
-        elif self._model_state == "ready" and self.chat.banner.kind == "warning":
-            self.chat.banner.show_message(self.tr("The model is running again."), "info", 4000)
+        if self._model_event.phase != ModelPhase.LOADING:
+            self.progress.hide()
+
+    def _on_model_event(self, event: ModelEvent) -> None:
+        previous = self._model_event
+        self._model_event = event
+        if event.phase == ModelPhase.LOADING:
+            if isinstance(event.fraction, (int, float)) and event.fraction > 0:
+                self.progress.setRange(0, 1000)
+                self.progress.setValue(round(1000 * float(event.fraction)))
+            self.progress.show()
+        elif self._loader is None:
+            self.progress.hide()
+        self._show_model_state()
+        banner = codes.model_banner(event)
+        if banner is not None:
+            text, kind = banner
+            self.chat.banner.show_message(text, kind, 4000 if kind == "info" else 0)
+        if event.phase == ModelPhase.READY and previous.phase != ModelPhase.READY or (
+            event.phase == ModelPhase.READY and event.code
+        ):
+            freeze_heap()  # what the load and the startup jobs imported is here to stay
+            self.sig_model_ready.emit(event.model)
+        elif event.phase == ModelPhase.FAILED:
+            self.sig_model_failed.emit(event.detail or event.code)
 
     def _show_model_state(self) -> None:
-        name = self._model_name()
-        if self._model_state == "loading":
-            text = self.tr("Loading %1…").replace("%1", name)
-            if self.progress.maximum() and self.progress.value():
-                text += f" {self.progress.value() // 10}%"
-        elif self._model_state == "failed":
-            text = self.tr("%1: not loaded").replace("%1", name)
+        event = self._model_event
+        if event.phase in (ModelPhase.IDLE, ModelPhase.READY) or not event.model:
+            text = self._model_name()
         else:
-            text = name
+            text = codes.model_status(event)
         self.model_label.setText(text)
-        self.model_label.setToolTip(self._load_text)
+        self.model_label.setToolTip(event.detail)
 
     def _model_name(self) -> str:
         try:
             return self.assistant.active_model_name
         except Exception:
             return self.assistant.settings.active_model
-
-    def _on_busy(self, busy: bool) -> None:
-        if busy:
-            return
-        if self._settings_after_answer:
-            self._settings_after_answer = False
-            self._reload_after_answer = False
-            self._on_generation_changed()
-        elif self._reload_after_answer:
-            self._reload_after_answer = False
-            self.start_model_load()
 
     # ---- status ----------------------------------------------------------------------------
 
@@ -323,6 +314,32 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.documents_dock, self.source_dock], [h * 2 // 5, h * 3 // 5],
                          Qt.Orientation.Vertical)
 
+    # ---- diagnostics ------------------------------------------------------------------
+
+    def show_diagnostics(self, on: bool = True) -> None:
+        """Show or hide the Diagnostics dock (live charts refresh only while it is shown)."""
+        if on and self.diagnostics_dock is None:
+            from app.ui.diagnostics import DiagnosticsPage
+
+            dock = QDockWidget(self)
+            dock.setObjectName("diagnosticsDock")
+            dock.setWidget(DiagnosticsPage(self.assistant, dock))
+            dock.setWindowTitle(self.tr("Diagnostics"))
+            self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            dock.visibilityChanged.connect(self._on_diagnostics_visibility)
+            self.diagnostics_dock = dock
+        if self.diagnostics_dock is not None:
+            self.diagnostics_dock.setVisible(on)
+        if self.diagnostics_action.isChecked() != on:
+            self.diagnostics_action.setChecked(on)
+
+    def _on_diagnostics_visibility(self, _visible: bool) -> None:
+        # Closed with the dock's own button: keep the toolbar button in step.
+        shown = self.diagnostics_dock is not None and not self.diagnostics_dock.isHidden()
+        self.diagnostics_action.blockSignals(True)
+        self.diagnostics_action.setChecked(shown)
+        self.diagnostics_action.blockSignals(False)
+
     # ---- settings ------------------------------------------------------------------------------
 
     def open_settings(self) -> "object":
@@ -330,6 +347,7 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.assistant, self)
         dialog.sig_generation_changed.connect(self._on_generation_changed)
+        dialog.sig_backend_changed.connect(lambda _backend: self._on_generation_changed())
         dialog.sig_active_model_changed.connect(lambda _: self.start_model_load())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.settings_dialog = dialog
@@ -338,12 +356,10 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _on_generation_changed(self) -> None:
-        if self.chat.busy:
-            self._settings_after_answer = True  # never pull the model from under an answer
-            return
+        # Sampling options apply to the next answer; a changed context size reloads the
+        # model (the core waits for a streaming answer to end first).
         worker = FunctionWorker(self.assistant.apply_generation_settings)
         worker.signals.sig_finished.connect(self.start_model_load)
-        worker.signals.sig_error.connect(self._on_model_error)
         workers.start(worker)
 
     # ---- drag and drop -------------------------------------------------------------------------
@@ -373,9 +389,11 @@ class MainWindow(QMainWindow):
             self.chat.voice.transcribe_file(path)
         if other:
             names = ", ".join(p.name for p in other[:5])
+            # File names go in last, so a '%2' in a name is not replaced.
             self.chat.banner.show_message(
-                self.tr("Sova cannot open these files: %1. It reads PDF, text, Markdown, HTML, DOCX and EPUB "
-                        "documents, and WAV, MP3, OGG, M4A and FLAC audio.").replace("%1", names),
+                self.tr("Sova cannot open these files: %1. It reads documents (%2) and audio (%3).")
+                .replace("%2", ", ".join(DOCUMENT_SUFFIXES)).replace("%3", ", ".join(AUDIO_SUFFIXES))
+                .replace("%1", names),
                 "warning", 10000,
             )
 
@@ -407,6 +425,7 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, e: QCloseEvent) -> None:
+        self._unsubscribe_model()
         self.save_geometry()
         self.chat.cancel_all()
         if self._loader is not None:

@@ -125,18 +125,6 @@
         <translation>Copied</translation>
     </message>
     <message>
-        <source>Loading the model…</source>
-        <translation>Loading the model…</translation>
-    </message>
-    <message>
-        <source>Searching your documents…</source>
-        <translation>Searching your documents…</translation>
-    </message>
-    <message>
-        <source>The model stopped; restarting it. Your conversation and the partial answer are saved.</source>
-        <translation>The model stopped; restarting it. Your conversation and the partial answer are saved.</translation>
-    </message>
-    <message>
         <source>The answer failed: %1</source>
         <translation>The answer failed: %1</translation>
     </message>
@@ -170,6 +158,149 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>Stop</source>
         <translation>Stop</translation>
+    </message>
+</context>
+<context>
+    <name>Codes</name>
+    <message>
+        <source>Loading the model…</source>
+        <translation>Loading the model…</translation>
+    </message>
+    <message>
+        <source>Searching your documents…</source>
+        <translation>Searching your documents…</translation>
+    </message>
+    <message>
+        <source>Waiting for the model: %1 ahead of this question…</source>
+        <translation>Waiting for the model: %1 ahead of this question…</translation>
+    </message>
+    <message>
+        <source>Waiting for the model to finish a background task…</source>
+        <translation>Waiting for the model to finish a background task…</translation>
+    </message>
+    <message>
+        <source>The model is restarting (attempt %1 of %2)…</source>
+        <translation>The model is restarting (attempt %1 of %2)…</translation>
+    </message>
+    <message>
+        <source>Paused for your question.</source>
+        <translation>Paused for your question.</translation>
+    </message>
+    <message>
+        <source>Older messages were left out to fit the context window.</source>
+        <translation>Older messages were left out to fit the context window.</translation>
+    </message>
+    <message>
+        <source>The model stopped unexpectedly; it is being restarted. The partial answer is saved.</source>
+        <translation>The model stopped unexpectedly; it is being restarted. The partial answer is saved.</translation>
+    </message>
+    <message>
+        <source>The model is busy: %1 requests are already waiting. Try again in a moment.</source>
+        <translation>The model is busy: %1 requests are already waiting. Try again in a moment.</translation>
+    </message>
+    <message>
+        <source>The model was busy for too long; the question was not sent. Try again.</source>
+        <translation>The model was busy for too long; the question was not sent. Try again.</translation>
+    </message>
+    <message>
+        <source>The answer took longer than %1 s and was stopped; the part written so far is kept.</source>
+        <translation>The answer took longer than %1 s and was stopped; the part written so far is kept.</translation>
+    </message>
+    <message>
+        <source>The model server cannot be reached. Check that it is running and the address in Settings.</source>
+        <translation>The model server cannot be reached. Check that it is running and the address in Settings.</translation>
+    </message>
+    <message>
+        <source>The model server&apos;s address %1 is not known on this network.</source>
+        <translation>The model server&apos;s address %1 is not known on this network.</translation>
+    </message>
+    <message>
+        <source>The server has no model named %1. Choose one of its models in Settings → Models.</source>
+        <translation>The server has no model named %1. Choose one of its models in Settings → Models.</translation>
+    </message>
+    <message>
+        <source>That address is not an OpenAI-compatible server (it should end in /v1). Check it in Settings.</source>
+        <translation>That address is not an OpenAI-compatible server (it should end in /v1). Check it in Settings.</translation>
+    </message>
+    <message>
+        <source>The model server failed (HTTP %1).</source>
+        <translation>The model server failed (HTTP %1).</translation>
+    </message>
+    <message>
+        <source>The model server is busy (too many requests). Try again shortly.</source>
+        <translation>The model server is busy (too many requests). Try again shortly.</translation>
+    </message>
+    <message>
+        <source>The model server rejected the request: %1</source>
+        <translation>The model server rejected the request: %1</translation>
+    </message>
+    <message>
+        <source>The model server lists no models.</source>
+        <translation>The model server lists no models.</translation>
+    </message>
+    <message>
+        <source>The model server refused the API key. Enter the right key in Settings → Models.</source>
+        <translation>The model server refused the API key. Enter the right key in Settings → Models.</translation>
+    </message>
+    <message>
+        <source>The model server did not answer in time.</source>
+        <translation>The model server did not answer in time.</translation>
+    </message>
+    <message>
+        <source>The model server closed the connection in the middle of the answer; the part received is kept.</source>
+        <translation>The model server closed the connection in the middle of the answer; the part received is kept.</translation>
+    </message>
+    <message>
+        <source>The model server answered with something Sova does not understand.</source>
+        <translation>The model server answered with something Sova does not understand.</translation>
+    </message>
+    <message>
+        <source>The model keeps crashing. Try a smaller context size or another model in Settings, then send again.</source>
+        <translation>The model keeps crashing. Try a smaller context size or another model in Settings, then send again.</translation>
+    </message>
+    <message>
+        <source>A bundled model package is missing or damaged: reinstall %1.</source>
+        <translation>A bundled model package is missing or damaged: reinstall %1.</translation>
+    </message>
+    <message>
+        <source>Sova&apos;s database %1 cannot be used; your data is untouched. Details are in the log.</source>
+        <translation>Sova&apos;s database %1 cannot be used; your data is untouched. Details are in the log.</translation>
+    </message>
+    <message>
+        <source>Document search failed (%1); the answer does not use your documents.</source>
+        <translation>Document search failed (%1); the answer does not use your documents.</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Loading %1…</translation>
+    </message>
+    <message>
+        <source>%1: restarting in %2 s (%3 of %4)</source>
+        <translation>%1: restarting in %2 s (%3 of %4)</translation>
+    </message>
+    <message>
+        <source>%1: not loaded</source>
+        <translation>%1: not loaded</translation>
+    </message>
+    <message>
+        <source>The model crashed again; restarting it with a smaller batch.</source>
+        <translation>The model crashed again; restarting it with a smaller batch.</translation>
+    </message>
+    <message>
+        <source>The model crashed again; switching to the smaller bundled model for now.</source>
+        <translation>The model crashed again; switching to the smaller bundled model for now.</translation>
+    </message>
+    <message>
+        <source>The model stopped unexpectedly; restarting it in %1 s (attempt %2 of %3). Your conversation and the partial answer are saved.</source>
+        <translation>The model stopped unexpectedly; restarting it in %1 s (attempt %2 of %3). Your conversation and the partial answer are saved.</translation>
+    </message>
+    <message>
+        <source>The model is running again.</source>
+        <translation>The model is running again.</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1</source>
+        <translation>The model could not be loaded: %1</translation>
     </message>
 </context>
 <context>
@@ -221,6 +352,273 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>Delete…</source>
         <translation>Delete…</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsPage</name>
+    <message>
+        <source>Health</source>
+        <translation>Health</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Part</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Export diagnostics…</source>
+        <translation>Export diagnostics…</translation>
+    </message>
+    <message>
+        <source>Save a zip with versions, settings, metrics and logs for a bug report. It contains no conversations and no document text.</source>
+        <translation>Save a zip with versions, settings, metrics and logs for a bug report. It contains no conversations and no document text.</translation>
+    </message>
+    <message>
+        <source>seconds ago</source>
+        <translation>seconds ago</translation>
+    </message>
+    <message>
+        <source>request</source>
+        <translation>request</translation>
+    </message>
+    <message>
+        <source>Generation speed</source>
+        <translation>Generation speed</translation>
+    </message>
+    <message>
+        <source>tokens/s</source>
+        <translation>tokens/s</translation>
+    </message>
+    <message>
+        <source>tokens per second</source>
+        <translation>tokens per second</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>seconds</translation>
+    </message>
+    <message>
+        <source>first token</source>
+        <translation>first token</translation>
+    </message>
+    <message>
+        <source>in the queue</source>
+        <translation>in the queue</translation>
+    </message>
+    <message>
+        <source>Sova</source>
+        <translation>Sova</translation>
+    </message>
+    <message>
+        <source>model host</source>
+        <translation>model host</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Memory</translation>
+    </message>
+    <message>
+        <source>MB</source>
+        <translation>MB</translation>
+    </message>
+    <message>
+        <source>CPU (100% = one core)</source>
+        <translation>CPU (100% = one core)</translation>
+    </message>
+    <message>
+        <source>The model stopped unexpectedly; restarting ({attempt} of {of})</source>
+        <translation>The model stopped unexpectedly; restarting ({attempt} of {of})</translation>
+    </message>
+    <message>
+        <source>model crashed</source>
+        <translation>model crashed</translation>
+    </message>
+    <message>
+        <source>model error</source>
+        <translation>model error</translation>
+    </message>
+    <message>
+        <source>took too long</source>
+        <translation>took too long</translation>
+    </message>
+    <message>
+        <source>refused, queue full</source>
+        <translation>refused, queue full</translation>
+    </message>
+    <message>
+        <source>waited too long in the queue</source>
+        <translation>waited too long in the queue</translation>
+    </message>
+    <message>
+        <source>server unreachable</source>
+        <translation>server unreachable</translation>
+    </message>
+    <message>
+        <source>API key refused</source>
+        <translation>API key refused</translation>
+    </message>
+    <message>
+        <source>server timed out</source>
+        <translation>server timed out</translation>
+    </message>
+    <message>
+        <source>server answer not understood</source>
+        <translation>server answer not understood</translation>
+    </message>
+    <message>
+        <source>server dropped the connection</source>
+        <translation>server dropped the connection</translation>
+    </message>
+    <message>
+        <source>other errors</source>
+        <translation>other errors</translation>
+    </message>
+    <message>
+        <source>{model} — requests: {requests}; speed: {speed} tokens/s; first token: {ttft50} s (95%: {ttft95} s); in the queue: {wait50} s (95%: {wait95} s)</source>
+        <translation>{model} — requests: {requests}; speed: {speed} tokens/s; first token: {ttft50} s (95%: {ttft95} s); in the queue: {wait50} s (95%: {wait95} s)</translation>
+    </message>
+    <message>
+        <source>Queue length</source>
+        <translation>Queue length</translation>
+    </message>
+    <message>
+        <source>requests</source>
+        <translation>requests</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <source>Document index</source>
+        <translation>Document index</translation>
+    </message>
+    <message>
+        <source>Speech recognition</source>
+        <translation>Speech recognition</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>Working</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>Starting</translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation>Degraded</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>Down</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>Not started</translation>
+    </message>
+    <message>
+        <source>Restarted after a crash ({attempt} of {of})</source>
+        <translation>Restarted after a crash ({attempt} of {of})</translation>
+    </message>
+    <message>
+        <source>Restarted with a smaller batch to use less memory</source>
+        <translation>Restarted with a smaller batch to use less memory</translation>
+    </message>
+    <message>
+        <source>Switched to the smaller bundled model</source>
+        <translation>Switched to the smaller bundled model</translation>
+    </message>
+    <message>
+        <source>The model keeps crashing; choose a smaller model or free memory</source>
+        <translation>The model keeps crashing; choose a smaller model or free memory</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded</source>
+        <translation>The model could not be loaded</translation>
+    </message>
+    <message>
+        <source>No model is configured</source>
+        <translation>No model is configured</translation>
+    </message>
+    <message>
+        <source>The model server cannot be reached</source>
+        <translation>The model server cannot be reached</translation>
+    </message>
+    <message>
+        <source>The model server refused the API key</source>
+        <translation>The model server refused the API key</translation>
+    </message>
+    <message>
+        <source>The model server did not answer in time</source>
+        <translation>The model server did not answer in time</translation>
+    </message>
+    <message>
+        <source>The model server sent an answer Sova does not understand</source>
+        <translation>The model server sent an answer Sova does not understand</translation>
+    </message>
+    <message>
+        <source>The model server closed the connection mid-answer</source>
+        <translation>The model server closed the connection mid-answer</translation>
+    </message>
+    <message>
+        <source>A request took too long</source>
+        <translation>A request took too long</translation>
+    </message>
+    <message>
+        <source>Too many requests were waiting</source>
+        <translation>Too many requests were waiting</translation>
+    </message>
+    <message>
+        <source>A request waited too long in the queue</source>
+        <translation>A request waited too long in the queue</translation>
+    </message>
+    <message>
+        <source>A bundled model package is missing</source>
+        <translation>A bundled model package is missing</translation>
+    </message>
+    <message>
+        <source>A bundled model file is damaged</source>
+        <translation>A bundled model file is damaged</translation>
+    </message>
+    <message>
+        <source>No requests yet.</source>
+        <translation>No requests yet.</translation>
+    </message>
+    <message>
+        <source>Errors:</source>
+        <translation>Errors:</translation>
+    </message>
+    <message>
+        <source>Export diagnostics</source>
+        <translation>Export diagnostics</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip archives (*.zip)</translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>Writing %1…</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Saved to %1</translation>
+    </message>
+    <message>
+        <source>Could not export diagnostics: %1</source>
+        <translation>Could not export diagnostics: %1</translation>
     </message>
 </context>
 <context>
@@ -496,24 +894,16 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Settings</translation>
     </message>
     <message>
+        <source>Diagnostics</source>
+        <translation>Diagnostics</translation>
+    </message>
+    <message>
+        <source>Live figures: speed, memory, queue and the health of each part</source>
+        <translation>Live figures: speed, memory, queue and the health of each part</translation>
+    </message>
+    <message>
         <source>Toolbar</source>
         <translation>Toolbar</translation>
-    </message>
-    <message>
-        <source>The model could not be loaded: %1</source>
-        <translation>The model could not be loaded: %1</translation>
-    </message>
-    <message>
-        <source>The model is running again.</source>
-        <translation>The model is running again.</translation>
-    </message>
-    <message>
-        <source>Loading %1…</source>
-        <translation>Loading %1…</translation>
-    </message>
-    <message>
-        <source>%1: not loaded</source>
-        <translation>%1: not loaded</translation>
     </message>
     <message>
         <source>%1 tok/s · context %2 / %3</source>
@@ -524,8 +914,8 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>%1 prompt tokens (%2 evaluated), %3 answer tokens</translation>
     </message>
     <message>
-        <source>Sova cannot open these files: %1. It reads PDF, text, Markdown, HTML, DOCX and EPUB documents, and WAV, MP3, OGG, M4A and FLAC audio.</source>
-        <translation>Sova cannot open these files: %1. It reads PDF, text, Markdown, HTML, DOCX and EPUB documents, and WAV, MP3, OGG, M4A and FLAC audio.</translation>
+        <source>Sova cannot open these files: %1. It reads documents (%2) and audio (%3).</source>
+        <translation>Sova cannot open these files: %1. It reads documents (%2) and audio (%3).</translation>
     </message>
 </context>
 <context>
@@ -630,6 +1020,62 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Make active</translation>
     </message>
     <message>
+        <source>Backend:</source>
+        <translation>Backend:</translation>
+    </message>
+    <message>
+        <source>Bundled local model</source>
+        <translation>Bundled local model</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible server</source>
+        <translation>OpenAI-compatible server</translation>
+    </message>
+    <message>
+        <source>Answer with a model running on this computer, or with a server such as llama.cpp&apos;s server, vLLM, Ollama or LM Studio</source>
+        <translation>Answer with a model running on this computer, or with a server such as llama.cpp&apos;s server, vLLM, Ollama or LM Studio</translation>
+    </message>
+    <message>
+        <source>Server address:</source>
+        <translation>Server address:</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Model:</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>API key:</translation>
+    </message>
+    <message>
+        <source>The first model the server offers</source>
+        <translation>The first model the server offers</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Connect</translation>
+    </message>
+    <message>
+        <source>Check the server and list its models</source>
+        <translation>Check the server and list its models</translation>
+    </message>
+    <message>
+        <source>Stored in the system keyring</source>
+        <translation>Stored in the system keyring</translation>
+    </message>
+    <message>
+        <source>Leave empty to keep the stored key; the key is never written to a file</source>
+        <translation>Leave empty to keep the stored key; the key is never written to a file</translation>
+    </message>
+    <message>
+        <source>Forget key</source>
+        <translation>Forget key</translation>
+    </message>
+    <message>
+        <source>The model understands images</source>
+        <translation>The model understands images</translation>
+    </message>
+    <message>
         <source>added from disk</source>
         <translation>added from disk</translation>
     </message>
@@ -672,6 +1118,82 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>GGUF models (*.gguf);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connecting to %1…</translation>
+    </message>
+    <message>
+        <source>Connected. The server offers %1 models.</source>
+        <translation>Connected. The server offers %1 models.</translation>
+    </message>
+    <message>
+        <source>Server version %1.</source>
+        <translation>Server version %1.</translation>
+    </message>
+    <message>
+        <source>The server does not list the model “%1”.</source>
+        <translation>The server does not list the model “%1”.</translation>
+    </message>
+    <message>
+        <source>Nothing is listening at %1. Start the server, or check the address and port.</source>
+        <translation>Nothing is listening at %1. Start the server, or check the address and port.</translation>
+    </message>
+    <message>
+        <source>The server name “%2” does not resolve. Check the address.</source>
+        <translation>The server name “%2” does not resolve. Check the address.</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1.</source>
+        <translation>Could not connect to %1.</translation>
+    </message>
+    <message>
+        <source>The server refused access (%2). Check the API key.</source>
+        <translation>The server refused access (%2). Check the API key.</translation>
+    </message>
+    <message>
+        <source>The server at %1 did not answer in time.</source>
+        <translation>The server at %1 did not answer in time.</translation>
+    </message>
+    <message>
+        <source>The server at %1 does not answer like an OpenAI-compatible API.</source>
+        <translation>The server at %1 does not answer like an OpenAI-compatible API.</translation>
+    </message>
+    <message>
+        <source>%1 is not the address of an OpenAI-compatible API (it usually ends in /v1).</source>
+        <translation>%1 is not the address of an OpenAI-compatible API (it usually ends in /v1).</translation>
+    </message>
+    <message>
+        <source>The server has no model “%2”.</source>
+        <translation>The server has no model “%2”.</translation>
+    </message>
+    <message>
+        <source>The server at %1 offers no models.</source>
+        <translation>The server at %1 offers no models.</translation>
+    </message>
+    <message>
+        <source>The server at %1 failed with an internal error (%2).</source>
+        <translation>The server at %1 failed with an internal error (%2).</translation>
+    </message>
+    <message>
+        <source>“%1” is not a usable server address.</source>
+        <translation>“%1” is not a usable server address.</translation>
+    </message>
+    <message>
+        <source>The server at %1 is busy. Try again shortly.</source>
+        <translation>The server at %1 is busy. Try again shortly.</translation>
+    </message>
+    <message>
+        <source>The server at %1 closed the connection.</source>
+        <translation>The server at %1 closed the connection.</translation>
+    </message>
+    <message>
+        <source>The API key was removed from the keyring.</source>
+        <translation>The API key was removed from the keyring.</translation>
+    </message>
+    <message>
+        <source>Could not store the API key: %1</source>
+        <translation>Could not store the API key: %1</translation>
     </message>
 </context>
 <context>

@@ -125,18 +125,6 @@
         <translation>Скопировано</translation>
     </message>
     <message>
-        <source>Loading the model…</source>
-        <translation>Загрузка модели…</translation>
-    </message>
-    <message>
-        <source>Searching your documents…</source>
-        <translation>Поиск по вашим документам…</translation>
-    </message>
-    <message>
-        <source>The model stopped; restarting it. Your conversation and the partial answer are saved.</source>
-        <translation>Модель остановилась; перезапускаем её. Разговор и часть ответа сохранены.</translation>
-    </message>
-    <message>
         <source>The answer failed: %1</source>
         <translation>Не удалось ответить: %1</translation>
     </message>
@@ -170,6 +158,149 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>Stop</source>
         <translation>Стоп</translation>
+    </message>
+</context>
+<context>
+    <name>Codes</name>
+    <message>
+        <source>Loading the model…</source>
+        <translation>Загружаю модель…</translation>
+    </message>
+    <message>
+        <source>Searching your documents…</source>
+        <translation>Ищу в ваших документах…</translation>
+    </message>
+    <message>
+        <source>Waiting for the model: %1 ahead of this question…</source>
+        <translation>Жду модель: перед этим вопросом в очереди ещё %1…</translation>
+    </message>
+    <message>
+        <source>Waiting for the model to finish a background task…</source>
+        <translation>Жду, пока модель закончит фоновую задачу…</translation>
+    </message>
+    <message>
+        <source>The model is restarting (attempt %1 of %2)…</source>
+        <translation>Модель перезапускается (попытка %1 из %2)…</translation>
+    </message>
+    <message>
+        <source>Paused for your question.</source>
+        <translation>Приостановлено ради вашего вопроса.</translation>
+    </message>
+    <message>
+        <source>Older messages were left out to fit the context window.</source>
+        <translation>Старые сообщения пропущены, чтобы уместиться в окно контекста.</translation>
+    </message>
+    <message>
+        <source>The model stopped unexpectedly; it is being restarted. The partial answer is saved.</source>
+        <translation>Модель неожиданно остановилась и перезапускается. Написанная часть ответа сохранена.</translation>
+    </message>
+    <message>
+        <source>The model is busy: %1 requests are already waiting. Try again in a moment.</source>
+        <translation>Модель занята: в очереди уже %1 запросов. Повторите чуть позже.</translation>
+    </message>
+    <message>
+        <source>The model was busy for too long; the question was not sent. Try again.</source>
+        <translation>Модель слишком долго была занята, вопрос не отправлен. Повторите.</translation>
+    </message>
+    <message>
+        <source>The answer took longer than %1 s and was stopped; the part written so far is kept.</source>
+        <translation>Ответ длился дольше %1 с и был остановлен; написанная часть сохранена.</translation>
+    </message>
+    <message>
+        <source>The model server cannot be reached. Check that it is running and the address in Settings.</source>
+        <translation>Сервер модели недоступен. Проверьте, что он запущен, и его адрес в настройках.</translation>
+    </message>
+    <message>
+        <source>The model server&apos;s address %1 is not known on this network.</source>
+        <translation>Адрес сервера модели %1 неизвестен в этой сети.</translation>
+    </message>
+    <message>
+        <source>The server has no model named %1. Choose one of its models in Settings → Models.</source>
+        <translation>На сервере нет модели %1. Выберите одну из его моделей в «Настройки → Модели».</translation>
+    </message>
+    <message>
+        <source>That address is not an OpenAI-compatible server (it should end in /v1). Check it in Settings.</source>
+        <translation>По этому адресу нет сервера, совместимого с OpenAI (адрес должен оканчиваться на /v1). Проверьте его в настройках.</translation>
+    </message>
+    <message>
+        <source>The model server failed (HTTP %1).</source>
+        <translation>Ошибка сервера модели (HTTP %1).</translation>
+    </message>
+    <message>
+        <source>The model server is busy (too many requests). Try again shortly.</source>
+        <translation>Сервер модели занят (слишком много запросов). Повторите чуть позже.</translation>
+    </message>
+    <message>
+        <source>The model server rejected the request: %1</source>
+        <translation>Сервер модели отклонил запрос: %1</translation>
+    </message>
+    <message>
+        <source>The model server lists no models.</source>
+        <translation>Сервер модели не предлагает ни одной модели.</translation>
+    </message>
+    <message>
+        <source>The model server refused the API key. Enter the right key in Settings → Models.</source>
+        <translation>Сервер модели не принял ключ API. Введите верный ключ в «Настройки → Модели».</translation>
+    </message>
+    <message>
+        <source>The model server did not answer in time.</source>
+        <translation>Сервер модели не ответил вовремя.</translation>
+    </message>
+    <message>
+        <source>The model server closed the connection in the middle of the answer; the part received is kept.</source>
+        <translation>Сервер модели разорвал соединение посреди ответа; полученная часть сохранена.</translation>
+    </message>
+    <message>
+        <source>The model server answered with something Sova does not understand.</source>
+        <translation>Сервер модели ответил так, что Сова его не понимает.</translation>
+    </message>
+    <message>
+        <source>The model keeps crashing. Try a smaller context size or another model in Settings, then send again.</source>
+        <translation>Модель снова и снова падает. Уменьшите размер контекста или выберите другую модель в настройках и отправьте вопрос ещё раз.</translation>
+    </message>
+    <message>
+        <source>A bundled model package is missing or damaged: reinstall %1.</source>
+        <translation>Пакет встроенной модели отсутствует или повреждён: переустановите %1.</translation>
+    </message>
+    <message>
+        <source>Sova&apos;s database %1 cannot be used; your data is untouched. Details are in the log.</source>
+        <translation>Базу данных Совы %1 нельзя использовать; ваши данные не тронуты. Подробности в журнале.</translation>
+    </message>
+    <message>
+        <source>Document search failed (%1); the answer does not use your documents.</source>
+        <translation>Поиск по документам не удался (%1); ответ дан без ваших документов.</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Загружаю %1…</translation>
+    </message>
+    <message>
+        <source>%1: restarting in %2 s (%3 of %4)</source>
+        <translation>%1: перезапуск через %2 с (%3 из %4)</translation>
+    </message>
+    <message>
+        <source>%1: not loaded</source>
+        <translation>%1: не загружена</translation>
+    </message>
+    <message>
+        <source>The model crashed again; restarting it with a smaller batch.</source>
+        <translation>Модель снова упала; перезапускаю её с меньшим пакетом.</translation>
+    </message>
+    <message>
+        <source>The model crashed again; switching to the smaller bundled model for now.</source>
+        <translation>Модель снова упала; пока переключаюсь на меньшую встроенную модель.</translation>
+    </message>
+    <message>
+        <source>The model stopped unexpectedly; restarting it in %1 s (attempt %2 of %3). Your conversation and the partial answer are saved.</source>
+        <translation>Модель неожиданно остановилась; перезапускаю её через %1 с (попытка %2 из %3). Беседа и написанная часть ответа сохранены.</translation>
+    </message>
+    <message>
+        <source>The model is running again.</source>
+        <translation>Модель снова работает.</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded: %1</source>
+        <translation>Не удалось загрузить модель: %1</translation>
     </message>
 </context>
 <context>
@@ -221,6 +352,273 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>Delete…</source>
         <translation>Удалить…</translation>
+    </message>
+</context>
+<context>
+    <name>DiagnosticsPage</name>
+    <message>
+        <source>Health</source>
+        <translation>Работоспособность</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>Часть</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Подробности</translation>
+    </message>
+    <message>
+        <source>Export diagnostics…</source>
+        <translation>Экспорт диагностики…</translation>
+    </message>
+    <message>
+        <source>Save a zip with versions, settings, metrics and logs for a bug report. It contains no conversations and no document text.</source>
+        <translation>Сохранить zip-архив с версиями, настройками, метриками и журналами для сообщения об ошибке. В нём нет разговоров и текста документов.</translation>
+    </message>
+    <message>
+        <source>seconds ago</source>
+        <translation>секунд назад</translation>
+    </message>
+    <message>
+        <source>request</source>
+        <translation>запрос</translation>
+    </message>
+    <message>
+        <source>Generation speed</source>
+        <translation>Скорость генерации</translation>
+    </message>
+    <message>
+        <source>tokens/s</source>
+        <translation>токенов/с</translation>
+    </message>
+    <message>
+        <source>tokens per second</source>
+        <translation>токенов в секунду</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Ожидание</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>секунды</translation>
+    </message>
+    <message>
+        <source>first token</source>
+        <translation>первый токен</translation>
+    </message>
+    <message>
+        <source>in the queue</source>
+        <translation>в очереди</translation>
+    </message>
+    <message>
+        <source>Sova</source>
+        <translation>Сова</translation>
+    </message>
+    <message>
+        <source>model host</source>
+        <translation>процесс модели</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Память</translation>
+    </message>
+    <message>
+        <source>MB</source>
+        <translation>МБ</translation>
+    </message>
+    <message>
+        <source>CPU (100% = one core)</source>
+        <translation>Процессор (100% = одно ядро)</translation>
+    </message>
+    <message>
+        <source>The model stopped unexpectedly; restarting ({attempt} of {of})</source>
+        <translation>Модель неожиданно остановилась; перезапуск ({attempt} из {of})</translation>
+    </message>
+    <message>
+        <source>model crashed</source>
+        <translation>сбой модели</translation>
+    </message>
+    <message>
+        <source>model error</source>
+        <translation>ошибка модели</translation>
+    </message>
+    <message>
+        <source>took too long</source>
+        <translation>слишком долго</translation>
+    </message>
+    <message>
+        <source>refused, queue full</source>
+        <translation>отказ, очередь заполнена</translation>
+    </message>
+    <message>
+        <source>waited too long in the queue</source>
+        <translation>слишком долго в очереди</translation>
+    </message>
+    <message>
+        <source>server unreachable</source>
+        <translation>сервер недоступен</translation>
+    </message>
+    <message>
+        <source>API key refused</source>
+        <translation>ключ API отклонён</translation>
+    </message>
+    <message>
+        <source>server timed out</source>
+        <translation>сервер не ответил вовремя</translation>
+    </message>
+    <message>
+        <source>server answer not understood</source>
+        <translation>непонятный ответ сервера</translation>
+    </message>
+    <message>
+        <source>server dropped the connection</source>
+        <translation>сервер разорвал соединение</translation>
+    </message>
+    <message>
+        <source>other errors</source>
+        <translation>прочие ошибки</translation>
+    </message>
+    <message>
+        <source>{model} — requests: {requests}; speed: {speed} tokens/s; first token: {ttft50} s (95%: {ttft95} s); in the queue: {wait50} s (95%: {wait95} s)</source>
+        <translation>{model} — запросов: {requests}; скорость: {speed} токенов/с; первый токен: {ttft50} с (95%: {ttft95} с); в очереди: {wait50} с (95%: {wait95} с)</translation>
+    </message>
+    <message>
+        <source>Queue length</source>
+        <translation>Длина очереди</translation>
+    </message>
+    <message>
+        <source>requests</source>
+        <translation>запросы</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <source>Document index</source>
+        <translation>Индекс документов</translation>
+    </message>
+    <message>
+        <source>Speech recognition</source>
+        <translation>Распознавание речи</translation>
+    </message>
+    <message>
+        <source>Working</source>
+        <translation>Работает</translation>
+    </message>
+    <message>
+        <source>Starting</source>
+        <translation>Запускается</translation>
+    </message>
+    <message>
+        <source>Degraded</source>
+        <translation>С ограничениями</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>Не работает</translation>
+    </message>
+    <message>
+        <source>Not started</source>
+        <translation>Не запущено</translation>
+    </message>
+    <message>
+        <source>Restarted after a crash ({attempt} of {of})</source>
+        <translation>Перезапущена после сбоя ({attempt} из {of})</translation>
+    </message>
+    <message>
+        <source>Restarted with a smaller batch to use less memory</source>
+        <translation>Перезапущена с меньшим пакетом, чтобы занимать меньше памяти</translation>
+    </message>
+    <message>
+        <source>Switched to the smaller bundled model</source>
+        <translation>Переключено на меньшую встроенную модель</translation>
+    </message>
+    <message>
+        <source>The model keeps crashing; choose a smaller model or free memory</source>
+        <translation>Модель постоянно падает; выберите модель поменьше или освободите память</translation>
+    </message>
+    <message>
+        <source>The model could not be loaded</source>
+        <translation>Не удалось загрузить модель</translation>
+    </message>
+    <message>
+        <source>No model is configured</source>
+        <translation>Модель не выбрана</translation>
+    </message>
+    <message>
+        <source>The model server cannot be reached</source>
+        <translation>Сервер модели недоступен</translation>
+    </message>
+    <message>
+        <source>The model server refused the API key</source>
+        <translation>Сервер модели отклонил ключ API</translation>
+    </message>
+    <message>
+        <source>The model server did not answer in time</source>
+        <translation>Сервер модели не ответил вовремя</translation>
+    </message>
+    <message>
+        <source>The model server sent an answer Sova does not understand</source>
+        <translation>Сервер модели прислал ответ, который Сова не понимает</translation>
+    </message>
+    <message>
+        <source>The model server closed the connection mid-answer</source>
+        <translation>Сервер модели закрыл соединение посреди ответа</translation>
+    </message>
+    <message>
+        <source>A request took too long</source>
+        <translation>Запрос выполнялся слишком долго</translation>
+    </message>
+    <message>
+        <source>Too many requests were waiting</source>
+        <translation>Слишком много запросов в очереди</translation>
+    </message>
+    <message>
+        <source>A request waited too long in the queue</source>
+        <translation>Запрос слишком долго ждал в очереди</translation>
+    </message>
+    <message>
+        <source>A bundled model package is missing</source>
+        <translation>Не хватает пакета встроенной модели</translation>
+    </message>
+    <message>
+        <source>A bundled model file is damaged</source>
+        <translation>Файл встроенной модели повреждён</translation>
+    </message>
+    <message>
+        <source>No requests yet.</source>
+        <translation>Запросов пока не было.</translation>
+    </message>
+    <message>
+        <source>Errors:</source>
+        <translation>Ошибки:</translation>
+    </message>
+    <message>
+        <source>Export diagnostics</source>
+        <translation>Экспорт диагностики</translation>
+    </message>
+    <message>
+        <source>Zip archives (*.zip)</source>
+        <translation>Zip-архивы (*.zip)</translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>Сохранение %1…</translation>
+    </message>
+    <message>
+        <source>Saved to %1</source>
+        <translation>Сохранено в %1</translation>
+    </message>
+    <message>
+        <source>Could not export diagnostics: %1</source>
+        <translation>Не удалось сохранить диагностику: %1</translation>
     </message>
 </context>
 <context>
@@ -496,24 +894,16 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Настройки</translation>
     </message>
     <message>
+        <source>Diagnostics</source>
+        <translation>Диагностика</translation>
+    </message>
+    <message>
+        <source>Live figures: speed, memory, queue and the health of each part</source>
+        <translation>Живые показатели: скорость, память, очередь и состояние каждой части</translation>
+    </message>
+    <message>
         <source>Toolbar</source>
         <translation>Панель инструментов</translation>
-    </message>
-    <message>
-        <source>The model could not be loaded: %1</source>
-        <translation>Не удалось загрузить модель: %1</translation>
-    </message>
-    <message>
-        <source>The model is running again.</source>
-        <translation>Модель снова работает.</translation>
-    </message>
-    <message>
-        <source>Loading %1…</source>
-        <translation>Загрузка %1…</translation>
-    </message>
-    <message>
-        <source>%1: not loaded</source>
-        <translation>%1: не загружена</translation>
     </message>
     <message>
         <source>%1 tok/s · context %2 / %3</source>
@@ -524,8 +914,8 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Токенов в запросе: %1 (вычислено %2), в ответе: %3</translation>
     </message>
     <message>
-        <source>Sova cannot open these files: %1. It reads PDF, text, Markdown, HTML, DOCX and EPUB documents, and WAV, MP3, OGG, M4A and FLAC audio.</source>
-        <translation>Сова не умеет открывать эти файлы: %1. Она читает документы PDF, TXT, Markdown, HTML, DOCX и EPUB и аудио WAV, MP3, OGG, M4A и FLAC.</translation>
+        <source>Sova cannot open these files: %1. It reads documents (%2) and audio (%3).</source>
+        <translation>Сова не умеет открывать эти файлы: %1. Она читает документы (%2) и аудио (%3).</translation>
     </message>
 </context>
 <context>
@@ -630,6 +1020,62 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Сделать активной</translation>
     </message>
     <message>
+        <source>Backend:</source>
+        <translation>Источник модели:</translation>
+    </message>
+    <message>
+        <source>Bundled local model</source>
+        <translation>Встроенная локальная модель</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible server</source>
+        <translation>Сервер, совместимый с OpenAI</translation>
+    </message>
+    <message>
+        <source>Answer with a model running on this computer, or with a server such as llama.cpp&apos;s server, vLLM, Ollama or LM Studio</source>
+        <translation>Отвечать моделью на этом компьютере или через сервер: сервер llama.cpp, vLLM, Ollama или LM Studio</translation>
+    </message>
+    <message>
+        <source>Server address:</source>
+        <translation>Адрес сервера:</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Модель:</translation>
+    </message>
+    <message>
+        <source>API key:</source>
+        <translation>Ключ API:</translation>
+    </message>
+    <message>
+        <source>The first model the server offers</source>
+        <translation>Первая модель, которую предлагает сервер</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Подключиться</translation>
+    </message>
+    <message>
+        <source>Check the server and list its models</source>
+        <translation>Проверить сервер и получить список его моделей</translation>
+    </message>
+    <message>
+        <source>Stored in the system keyring</source>
+        <translation>Хранится в системной связке ключей</translation>
+    </message>
+    <message>
+        <source>Leave empty to keep the stored key; the key is never written to a file</source>
+        <translation>Оставьте пустым, чтобы сохранить прежний ключ; ключ никогда не записывается в файл</translation>
+    </message>
+    <message>
+        <source>Forget key</source>
+        <translation>Забыть ключ</translation>
+    </message>
+    <message>
+        <source>The model understands images</source>
+        <translation>Модель понимает изображения</translation>
+    </message>
+    <message>
         <source>added from disk</source>
         <translation>добавлена с диска</translation>
     </message>
@@ -672,6 +1118,82 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>GGUF models (*.gguf);;All files (*)</source>
         <translation>Модели GGUF (*.gguf);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Подключение к %1…</translation>
+    </message>
+    <message>
+        <source>Connected. The server offers %1 models.</source>
+        <translation>Подключено. Моделей на сервере: %1.</translation>
+    </message>
+    <message>
+        <source>Server version %1.</source>
+        <translation>Версия сервера: %1.</translation>
+    </message>
+    <message>
+        <source>The server does not list the model “%1”.</source>
+        <translation>Модели «%1» нет в списке сервера.</translation>
+    </message>
+    <message>
+        <source>Nothing is listening at %1. Start the server, or check the address and port.</source>
+        <translation>По адресу %1 никто не отвечает. Запустите сервер или проверьте адрес и порт.</translation>
+    </message>
+    <message>
+        <source>The server name “%2” does not resolve. Check the address.</source>
+        <translation>Имя сервера «%2» не найдено. Проверьте адрес.</translation>
+    </message>
+    <message>
+        <source>Could not connect to %1.</source>
+        <translation>Не удалось подключиться к %1.</translation>
+    </message>
+    <message>
+        <source>The server refused access (%2). Check the API key.</source>
+        <translation>Сервер отказал в доступе (%2). Проверьте ключ API.</translation>
+    </message>
+    <message>
+        <source>The server at %1 did not answer in time.</source>
+        <translation>Сервер %1 не ответил вовремя.</translation>
+    </message>
+    <message>
+        <source>The server at %1 does not answer like an OpenAI-compatible API.</source>
+        <translation>Сервер %1 отвечает не так, как API, совместимый с OpenAI.</translation>
+    </message>
+    <message>
+        <source>%1 is not the address of an OpenAI-compatible API (it usually ends in /v1).</source>
+        <translation>%1 — не адрес API, совместимого с OpenAI (обычно он оканчивается на /v1).</translation>
+    </message>
+    <message>
+        <source>The server has no model “%2”.</source>
+        <translation>На сервере нет модели «%2».</translation>
+    </message>
+    <message>
+        <source>The server at %1 offers no models.</source>
+        <translation>Сервер %1 не предлагает ни одной модели.</translation>
+    </message>
+    <message>
+        <source>The server at %1 failed with an internal error (%2).</source>
+        <translation>Внутренняя ошибка сервера %1 (%2).</translation>
+    </message>
+    <message>
+        <source>“%1” is not a usable server address.</source>
+        <translation>«%1» — неподходящий адрес сервера.</translation>
+    </message>
+    <message>
+        <source>The server at %1 is busy. Try again shortly.</source>
+        <translation>Сервер %1 занят. Повторите попытку чуть позже.</translation>
+    </message>
+    <message>
+        <source>The server at %1 closed the connection.</source>
+        <translation>Сервер %1 закрыл соединение.</translation>
+    </message>
+    <message>
+        <source>The API key was removed from the keyring.</source>
+        <translation>Ключ API удалён из связки ключей.</translation>
+    </message>
+    <message>
+        <source>Could not store the API key: %1</source>
+        <translation>Не удалось сохранить ключ API: %1</translation>
     </message>
 </context>
 <context>

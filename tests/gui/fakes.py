@@ -77,7 +77,7 @@ class FakeLLM:
     def n_ctx(self) -> int:
         return self._n_ctx
 
-    def stream_chat(self, messages: Sequence[ChatMessage], cancel: CancelToken) -> Iterator[str | GenerationStats]:
+    def stream_chat(self, messages: Sequence[ChatMessage], cancel: CancelToken, options: object = None) -> Iterator[str | GenerationStats]:
         self.script.calls.append([dict(m) for m in messages])
         t0 = time.monotonic()
         n = 0

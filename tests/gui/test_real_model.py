@@ -106,7 +106,7 @@ def test_model_host_killed_mid_answer_restarts_and_keeps_partial(qtbot, real_win
             os.kill(pid, signal.SIGKILL)
     event = done.args[0]
     assert event.error and event.message.status == MessageStatus.INTERRUPTED
-    assert shown and "The model stopped; restarting" in shown[0]
+    assert shown and "The model stopped unexpectedly; restarting" in shown[0]
     stored = w.assistant.messages(w.chat.conversation_id)
     assert stored[-1].content and stored[-1].status == MessageStatus.INTERRUPTED
     assert w.chat.model.text(1) == stored[-1].content

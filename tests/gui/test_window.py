@@ -13,6 +13,7 @@ from app.core.llm import ModelCrashed, ModelError
 from app.core.types import Citation, DoneEvent, MessageStatus, Role, SourcesEvent, TokenEvent
 from app.ui.chat import FLUSH_MS
 from app.ui.chat_model import ErrorRole, StreamingRole
+from app.ui import workers
 from app.ui.main_window import MainWindow, route_paths
 from fakes import ANSWER, QT_NOISE
 
@@ -110,7 +111,9 @@ def test_regenerate_while_streaming_drops_the_superseded_request(qtbot, window, 
     with qtbot.waitSignal(window.chat.sig_answer_done, timeout=5000) as blocker:
         window.chat.regenerate()
     assert blocker.args[0].message.content == "new answer"
-    qtbot.wait(100)  # late events of the old request must not leak into the view
+    # Late events of the old request must not leak into the view: wait until every
+    # worker (the superseded one included) has delivered its last signal.
+    qtbot.waitUntil(lambda: workers.active_workers() == 0, timeout=10_000)
     assert bubble_texts(window) == [("user", "q"), ("assistant", "new answer")]
     assert [m.content for m in assistant.messages(window.chat.conversation_id)] == ["q", "new answer"]
 
@@ -245,7 +248,7 @@ def test_model_crash_restarts_and_next_question_works(qtbot, window, script, ass
     with qtbot.waitSignal(window.sig_model_ready, timeout=5000):  # restarted by the window
         done = ask(qtbot, window, "crash please")
     assert done.error and done.message.status == MessageStatus.INTERRUPTED
-    assert "The model stopped; restarting" in shown[0]
+    assert "The model stopped unexpectedly; restarting" in shown[0]
     assert shown[-1] == "The model is running again."
     assert script.loads == 2
     partial = window.chat.model.text(1)
@@ -404,3 +407,15 @@ def test_voice_button_sits_next_to_input(qtbot, window) -> None:  # type: ignore
     assert window.chat.voice.parent() is window.chat
     window.chat.layout().activate()
     assert abs(window.chat.voice.geometry().center().y() - window.chat.input.geometry().center().y()) < 40
+
+
+def test_diagnostics_dock_shows_live_health_and_requests(qtbot, window, script, assistant) -> None:  # type: ignore[no-untyped-def]
+    ask(qtbot, window, "measure me")
+    window.diagnostics_action.trigger()
+    dock = window.diagnostics_dock
+    assert dock is not None and dock.isVisible()
+    page = dock.widget()
+    qtbot.waitUntil(lambda: page.speed_chart.point_count() > 0, timeout=5000)
+    assert [r.outcome for r in assistant.metrics.requests()] == ["complete"]
+    window.diagnostics_action.trigger()
+    assert not dock.isVisible()

@@ -1,0 +1,125 @@
+"""Words for the core's codes: status events, model events and error codes.
+
+The core never sends sentences to translate; it sends a code and parameters. This is
+the one place that turns them into the window's language. An unknown code falls back
+to the core's English detail, so a new code is never shown as blank.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from PySide6.QtCore import QCoreApplication
+
+from app.core.types import ModelEvent, ModelPhase
+from app.core.types import Status, StatusEvent
+
+
+def _fill(template: str, params: Mapping[str, Any], *keys: str) -> str:
+    for i, key in enumerate(keys, 1):
+        value = params.get(key, "")
+        if isinstance(value, float):
+            value = f"{value:.0f}"
+        template = template.replace(f"%{i}", str(value))
+    return template
+
+
+def status_text(event: StatusEvent) -> str:
+    """The window's words for what the core is doing for an answer."""
+    p = event.params
+    if event.code == Status.LOADING_MODEL:
+        return QCoreApplication.translate("Codes", "Loading the model…")
+    if event.code == Status.SEARCHING_DOCUMENTS:
+        return QCoreApplication.translate("Codes", "Searching your documents…")
+    if event.code == Status.QUEUED:
+        return _fill(QCoreApplication.translate("Codes", "Waiting for the model: %1 ahead of this question…"), {"n": max(0, int(p.get("position", 1)) - 1)}, "n") \
+            if int(p.get("position", 1)) > 1 else QCoreApplication.translate("Codes", "Waiting for the model to finish a background task…")
+    if event.code == Status.WAITING_FOR_RESTART:
+        return _fill(QCoreApplication.translate("Codes", "The model is restarting (attempt %1 of %2)…"), p, "attempt", "of")
+    if event.code == Status.PREEMPTED:
+        return QCoreApplication.translate("Codes", "Paused for your question.")
+    if event.code == Status.FITTING_CONTEXT:
+        return QCoreApplication.translate("Codes", "Older messages were left out to fit the context window.")
+    return event.text
+
+
+def error_text(code: str | None, params: Mapping[str, Any], detail: str) -> str:
+    """The window's words for an error code; the English detail for codes it does not know."""
+    if code == "model_crashed":
+        return QCoreApplication.translate("Codes", "The model stopped unexpectedly; it is being restarted. The partial answer is saved.")
+    if code == "queue_full":
+        return _fill(QCoreApplication.translate("Codes", "The model is busy: %1 requests are already waiting. Try again in a moment."), params, "limit")
+    if code == "queue_timeout":
+        return QCoreApplication.translate("Codes", "The model was busy for too long; the question was not sent. Try again.")
+    if code == "request_timeout":
+        return _fill(QCoreApplication.translate("Codes", "The answer took longer than %1 s and was stopped; the part written so far is kept."),
+                     params, "seconds")
+    if code in ("backend_unreachable", "backend_refused"):
+        return QCoreApplication.translate("Codes", "The model server cannot be reached. Check that it is running and the address in Settings.")
+    if code == "backend_unknown_host":
+        return _fill(QCoreApplication.translate("Codes", "The model server's address %1 is not known on this network."), params, "host")
+    if code == "backend_model_not_found":
+        return _fill(QCoreApplication.translate("Codes", "The server has no model named %1. Choose one of its models in Settings → Models."),
+                     params, "model")
+    if code in ("backend_not_found", "backend_bad_url"):
+        return QCoreApplication.translate("Codes", "That address is not an OpenAI-compatible server (it should end in /v1). Check it in Settings.")
+    if code == "backend_server_error":
+        return _fill(QCoreApplication.translate("Codes", "The model server failed (HTTP %1)."), params, "status")
+    if code == "backend_busy":
+        return QCoreApplication.translate("Codes", "The model server is busy (too many requests). Try again shortly.")
+    if code == "backend_rejected":
+        return _fill(QCoreApplication.translate("Codes", "The model server rejected the request: %1"), params, "detail")
+    if code == "backend_no_models":
+        return QCoreApplication.translate("Codes", "The model server lists no models.")
+    if code == "backend_auth":
+        return QCoreApplication.translate("Codes", "The model server refused the API key. Enter the right key in Settings → Models.")
+    if code == "backend_timeout":
+        return QCoreApplication.translate("Codes", "The model server did not answer in time.")
+    if code == "backend_dropped":
+        return QCoreApplication.translate("Codes", "The model server closed the connection in the middle of the answer; the part received is kept.")
+    if code == "backend_protocol":
+        return QCoreApplication.translate("Codes", "The model server answered with something Sova does not understand.")
+    if code == "model_gave_up":
+        return QCoreApplication.translate("Codes", "The model keeps crashing. Try a smaller context size or another model in Settings, then send again.")
+    if code in ("asset_missing", "asset_damaged"):
+        return _fill(QCoreApplication.translate("Codes", "A bundled model package is missing or damaged: reinstall %1."), params, "package")
+    if code in ("database_too_new", "database_unreadable", "database_migration_failed", "database_closed"):
+        return _fill(QCoreApplication.translate("Codes", "Sova's database %1 cannot be used; your data is untouched. Details are in the log."),
+                     params, "path")
+    if code == "documents_failed":
+        return _fill(QCoreApplication.translate("Codes", "Document search failed (%1); the answer does not use your documents."), params, "reason")
+    return detail
+
+
+def model_status(event: ModelEvent) -> str:
+    """A short status-bar text for the model's state."""
+    name = event.model
+    if event.phase == ModelPhase.LOADING:
+        text = _fill(QCoreApplication.translate("Codes", "Loading %1…"), {"m": name}, "m")
+        if event.fraction:
+            text += f" {round(100 * event.fraction)}%"
+        return text
+    if event.phase == ModelPhase.RESTARTING:
+        return _fill(QCoreApplication.translate("Codes", "%1: restarting in %2 s (%3 of %4)"), {**event.params, "m": name}, "m", "seconds", "attempt", "of")
+    if event.phase == ModelPhase.FAILED:
+        return _fill(QCoreApplication.translate("Codes", "%1: not loaded"), {"m": name}, "m")
+    return name
+
+
+def model_banner(event: ModelEvent) -> tuple[str, str] | None:
+    """(text, kind) for a banner the model event deserves, or None."""
+    p = event.params
+    if event.phase == ModelPhase.RESTARTING:
+        if event.code == "stepped_down_batch":
+            return QCoreApplication.translate("Codes", "The model crashed again; restarting it with a smaller batch."), "warning"
+        if event.code == "stepped_down_model":
+            return QCoreApplication.translate("Codes", "The model crashed again; switching to the smaller bundled model for now."), "warning"
+        return _fill(QCoreApplication.translate("Codes", "The model stopped unexpectedly; restarting it in %1 s (attempt %2 of %3). "
+                        "Your conversation and the partial answer are saved."), p, "seconds", "attempt", "of"), "warning"
+    if event.phase == ModelPhase.READY and event.code in ("model_restarted", "stepped_down_batch", "stepped_down_model"):
+        return QCoreApplication.translate("Codes", "The model is running again."), "info"
+    if event.phase == ModelPhase.FAILED:
+        if event.code == "model_gave_up":
+            return error_text(event.code, p, event.detail), "error"
+        return _fill(QCoreApplication.translate("Codes", "The model could not be loaded: %1"), {"d": event.detail}, "d"), "error"
+    return None
