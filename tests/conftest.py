@@ -21,6 +21,9 @@ MODELS_DIR = FETCHED / "models"
 offline_environment()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["SOVA_MODELS_DIR"] = str(MODELS_DIR)
+# Background titles would rename conversations behind the tests' backs; the tests of
+# the feature turn it on explicitly (Settings(auto_titles=True)).
+os.environ["SOVA_AUTO_TITLES"] = "false"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from app.core.answer import AnswerPipeline, Claims, CitationHook, DocumentsStep
+from app.core.titles import TitleHook
 from app.core.config import Paths, Settings, changed_keys, load_settings, save_settings, user_paths
 from app.core.llm.base import LLM, ChatRequest, ModelError
 from app.core.service.model import GenItem, ModelService, RecoveryPolicy
@@ -35,6 +36,71 @@ if TYPE_CHECKING:
     from app.core.rag.library import DocumentLibrary
     from app.core.service.jobs import JobRunner
     from app.core.speech import SpeechService
+
+# ---- public types ------------------------------------------------------------------------
+# Besides app.core.types, app.core.config and app.core.filetypes, these are the core names a
+# client (the window) may use: records, enums, errors and helpers of the feature modules,
+# re-exported so that app.ui never imports a feature module itself (an import-linter
+# contract in pyproject.toml checks it). They load on first use (PEP 562), so importing the
+# facade keeps numpy, the index and the speech code out of the window's startup.
+# Priority and DEFAULT_TITLE are plain names of this module.
+_PUBLIC_TYPES: dict[str, str] = {
+    # long work on the job runner: a job's handle, its events and states, a closed runner
+    "Job": "app.core.service.jobs",
+    "JobEvent": "app.core.service.jobs",
+    "JobRunner": "app.core.service.jobs",
+    "JobState": "app.core.service.jobs",
+    "JobsClosed": "app.core.service.jobs",
+    # what requests and processes cost (Assistant.metrics)
+    "Metrics": "app.core.service.metrics",
+    # documents (Assistant.documents)
+    "DocumentLibrary": "app.core.rag.library",
+    "DocumentRecord": "app.core.rag.ingest",
+    "FileStatus": "app.core.rag.ingest",
+    # speech (Assistant.speech) and the microphone's audio
+    "Segment": "app.core.speech",
+    "SPEECH_MODELS": "app.core.speech",
+    "SAMPLE_RATE": "app.core.audio",
+    "LiveAudio": "app.core.audio",
+    "StreamConverter": "app.core.audio",
+    "rms_dbfs": "app.core.audio",
+    "to_float32": "app.core.audio",
+    # a remote server as Assistant.check_remote describes it
+    "ServerInfo": "app.core.llm.remote",
+}
+
+if TYPE_CHECKING:
+    from app.core.audio import SAMPLE_RATE as SAMPLE_RATE
+    from app.core.audio import LiveAudio as LiveAudio
+    from app.core.audio import StreamConverter as StreamConverter
+    from app.core.audio import rms_dbfs as rms_dbfs
+    from app.core.audio import to_float32 as to_float32
+    from app.core.config import RemoteSettings
+    from app.core.llm.remote import ServerInfo as ServerInfo
+    from app.core.rag.ingest import DocumentRecord as DocumentRecord
+    from app.core.rag.ingest import FileStatus as FileStatus
+    from app.core.rag.library import DocumentLibrary as DocumentLibrary
+    from app.core.service.jobs import Job as Job
+    from app.core.service.jobs import JobEvent as JobEvent
+    from app.core.service.jobs import JobRunner as JobRunner
+    from app.core.service.jobs import JobsClosed as JobsClosed
+    from app.core.service.jobs import JobState as JobState
+    from app.core.service.metrics import Metrics as Metrics
+    from app.core.speech import SPEECH_MODELS as SPEECH_MODELS
+    from app.core.speech import Segment as Segment
+
+
+def __getattr__(name: str) -> Any:
+    """A public type of a feature module, imported on first use (see _PUBLIC_TYPES)."""
+    module = _PUBLIC_TYPES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
 
 LLMFactory = Callable[["ModelInfo", Settings], LLM]
 
@@ -81,7 +147,10 @@ class Assistant:
             lambda: self.settings,
             lambda: self.active_model_name,
             steps=[DocumentsStep(self.retrieve)],
-            hooks=[CitationHook()],
+            hooks=[
+                CitationHook(),
+                TitleHook(self.store, self.model, lambda: self.jobs, lambda: self.settings.auto_titles, _title_from),
+            ],
         )
         self._documents: DocumentLibrary | None = None
         self._speech: SpeechService | None = None
@@ -112,6 +181,10 @@ class Assistant:
 
     def conversations(self) -> list[Conversation]:
         return self.store.conversations()
+
+    def conversation(self, conversation_id: int) -> Conversation | None:
+        """One conversation's record (title, document scope), or None if it is gone."""
+        return self.store.conversation(conversation_id)
 
     def new_conversation(self, title: str = DEFAULT_TITLE) -> Conversation:
         return self.store.create_conversation(title)
@@ -183,6 +256,15 @@ class Assistant:
     def load_model(self, progress: ProgressCallback = no_progress, cancel: CancelToken | None = None) -> LLM:
         """Assemble (first run) and load the active model; idempotent. Raises ModelError."""
         return self.model.load(progress, cancel or CancelToken())
+
+    @property
+    def model_state(self) -> ModelEvent:
+        """The model's last state event (what the status bar shows)."""
+        return self.model.state
+
+    @property
+    def model_loaded(self) -> bool:
+        return self.model.loaded
 
     def subscribe_model(self, listener: Callable[[ModelEvent], None]) -> Callable[[], None]:
         """Call ``listener`` on every model state change (from core threads)."""
@@ -272,6 +354,35 @@ class Assistant:
         from app.core.diagnostics import export_zip
 
         return export_zip(self, Path(path))
+
+    # ---- a remote server (the settings page checks one before switching to it) ------
+
+    def check_remote(
+        self, settings: "RemoteSettings", cancel: CancelToken | None = None, *, api_key: str | bool | None = True
+    ) -> "ServerInfo":
+        """Connect to an OpenAI-compatible server and describe it (models, version, health)
+        without switching to it. ``api_key``: a key to try, True for the stored one, None
+        for none. Raises ModelError with a ``backend_*`` code when it cannot connect."""
+        from app.core.llm.remote import RemoteLLM
+
+        llm = RemoteLLM(settings, api_key=api_key)
+        try:
+            return llm.check(cancel)
+        finally:
+            llm.close()
+
+    def store_remote_key(self, key: str) -> None:
+        """Keep the remote server's API key in the system keyring (an empty key removes it).
+        Raises SecretsUnavailable when the system has no keyring."""
+        from app.core.llm.remote import store_api_key
+
+        store_api_key(key)
+
+    def forget_remote_key(self) -> None:
+        """Remove the remote server's API key from the keyring (no error if there was none)."""
+        from app.core.llm.remote import clear_api_key
+
+        clear_api_key()
 
     # ---- documents and speech (filled in by their features) -------------------------
 

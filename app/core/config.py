@@ -135,6 +135,7 @@ class Settings(BaseSettings):
     generation: GenerationSettings = Field(default_factory=GenerationSettings)
     documents: DocumentSettings = Field(default_factory=DocumentSettings)
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
+    auto_titles: bool = True  # the model titles a new conversation in the background
     backend: Literal["local", "remote"] = "local"  # the bundled llama.cpp or an OpenAI-compatible server
     remote: RemoteSettings = Field(default_factory=RemoteSettings)
 

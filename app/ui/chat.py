@@ -172,7 +172,7 @@ class ChatPanel(QWidget):
         self.scope_button.setToolTip(self.tr("Which document collections this conversation answers from"))
         self._update_scope_button()
         self.edit_hint.setText(self.tr("Editing your last question: Enter resends it, Esc cancels."))
-        self._update_title()
+        self.refresh_title()
         self._update_controls()
 
     def changeEvent(self, e: QEvent) -> None:
@@ -180,8 +180,9 @@ class ChatPanel(QWidget):
             self._retranslate()
         super().changeEvent(e)
 
-    def _update_title(self) -> None:
-        conv = self.assistant.store.conversation(self.conversation_id) if self.conversation_id else None
+    def refresh_title(self) -> None:
+        """Show the conversation's current title (after a rename, or a title made in the background)."""
+        conv = self.assistant.conversation(self.conversation_id) if self.conversation_id else None
         from app.core.assistant import DEFAULT_TITLE
 
         new_chat = self.tr("New chat")
@@ -194,6 +195,12 @@ class ChatPanel(QWidget):
     def busy(self) -> bool:
         """An answer is being generated (in any conversation)."""
         return self._req is not None
+
+    @property
+    def streaming_conversation(self) -> int | None:
+        """The conversation whose answer is being generated, if any."""
+        req = self._req
+        return req.conversation_id if req is not None else None
 
     def _streaming_here(self) -> bool:
         return self._req is not None and self._req.conversation_id == self.conversation_id
@@ -230,13 +237,13 @@ class ChatPanel(QWidget):
             self.model.set_text(row, req.text)
             self.model.set_citations(row, req.citations)
             self.model.set_streaming(row, True)
-        conv = self.assistant.store.conversation(conversation_id) if conversation_id is not None else None
+        conv = self.assistant.conversation(conversation_id) if conversation_id is not None else None
         self.docs_toggle.blockSignals(True)
         self.docs_toggle.setChecked(bool(conv and conv.collections is not None))
         self.docs_toggle.blockSignals(False)
         self._scope = tuple(conv.collections or ()) if conv else ()
         self._update_scope_button()
-        self._update_title()
+        self.refresh_title()
         self._update_controls()
         if focus_message_id is not None:
             for r in range(self.model.rowCount()):
@@ -423,7 +430,7 @@ class ChatPanel(QWidget):
             req.events.append("started")
             # The facade titles a new conversation after its first question.
             self.sig_conversations_changed.emit()
-            self._update_title()
+            self.refresh_title()
         if isinstance(event, TokenEvent):
             req.text += event.text
             req.tokens += 1
@@ -480,7 +487,7 @@ class ChatPanel(QWidget):
         self._update_controls()
         self.sig_busy.emit(False)
         self.sig_conversations_changed.emit()
-        self._update_title()
+        self.refresh_title()
         self.sig_answer_done.emit(event)
 
     def _on_worker_error(self, rid: int, exc: object) -> None:

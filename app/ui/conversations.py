@@ -193,7 +193,7 @@ class ConversationList(QWidget):
 
     def delete(self, conversation_id: int) -> bool:
         """Delete a conversation after the user confirms; True if deleted."""
-        conv = self.assistant.store.conversation(conversation_id)
+        conv = self.assistant.conversation(conversation_id)
         if conv is None:
             return False
         if not self.confirm(
@@ -214,7 +214,7 @@ class ConversationList(QWidget):
             self.delete(item.data(IdRole))
 
     def export(self, conversation_id: int) -> None:
-        conv = self.assistant.store.conversation(conversation_id)
+        conv = self.assistant.conversation(conversation_id)
         if conv is None:
             return
         name, _ = QFileDialog.getSaveFileName(

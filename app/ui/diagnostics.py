@@ -3,7 +3,7 @@ each part of the core, and "Export diagnostics…" for a bug report.
 
 `DiagnosticsPage(assistant, parent)` reads ``assistant.metrics`` (snapshot, requests,
 process samples, queue lengths) and ``assistant.health()`` once a second while it is
-visible, and nothing while it is hidden.
+visible, and nothing while it is hidden; the export is ``assistant.export_diagnostics``.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.types import Health, HealthState
 from app.ui.workers import FunctionWorker, start
 
 if TYPE_CHECKING:
-    from app.core.service.metrics import Metrics
+    from app.core.assistant import Metrics
 
 REFRESH_MS = 1000
 WINDOW_S = 120  # seconds of process samples and queue lengths on the time charts
@@ -333,7 +334,7 @@ class DiagnosticsPage(QWidget):
         if m is not None:
             return m  # type: ignore[no-any-return]
         if self._own_metrics is None:
-            from app.core.service.metrics import Metrics
+            from app.core.assistant import Metrics
 
             self._own_metrics = Metrics()
         return self._own_metrics
@@ -407,25 +408,26 @@ class DiagnosticsPage(QWidget):
         self.queue_chart.rescale(-WINDOW_S, 0, integer_y=True, min_top=2)
 
     def _refresh_health(self) -> None:
-        from app.core.diagnostics import health_of
-
+        health = getattr(self.assistant, "health", None)
         try:
-            items = health_of(self.assistant)
+            # An assistant that cannot tell yet: its parts as not started.
+            items = list(health()) if callable(health) else [
+                Health(part, HealthState.OFF) for part in ("model", "index", "transcriber")]
         except Exception as exc:  # noqa: BLE001 - the page must keep drawing
-            items = [{"part": "model", "state": "down", "code": type(exc).__name__, "params": {}}]
+            items = [Health("model", HealthState.DOWN, type(exc).__name__)]
         lst = self.health_list
         while lst.topLevelItemCount() > len(items):
             lst.takeTopLevelItem(lst.topLevelItemCount() - 1)
         for i, h in enumerate(items):
             item = lst.topLevelItem(i) or QTreeWidgetItem(lst)
-            state = str(h["state"])
+            state = str(h.state)
             color = STATE_COLORS.get(state, STATE_COLORS["off"])
-            item.setText(0, self._parts.get(h["part"], h["part"]))
+            item.setText(0, self._parts.get(h.part, h.part))
             item.setIcon(1, _dot(color))
             item.setText(1, self._states.get(state, state))
             item.setForeground(1, QColor(color))
             item.setData(1, Qt.ItemDataRole.UserRole, state)
-            item.setText(2, self.code_text(str(h.get("code") or ""), h.get("params") or {}))
+            item.setText(2, self.code_text(h.code or "", dict(h.params or {})))
         # As tall as its rows: the charts get the rest.
         rows = max(1, lst.topLevelItemCount())
         lst.setFixedHeight(lst.header().sizeHint().height() + rows * max(lst.sizeHintForRow(0), 16)
@@ -471,13 +473,7 @@ class DiagnosticsPage(QWidget):
         self.export_button.setEnabled(False)
         self.export_status.setStyleSheet("")
         self.export_status.setText(self.tr("Writing %1…").replace("%1", path.name))
-        export = getattr(self.assistant, "export_diagnostics", None)
-        if not callable(export):
-            from app.core.diagnostics import export_zip
-
-            assistant = self.assistant
-            export = lambda p: export_zip(assistant, p)  # noqa: E731
-        worker = FunctionWorker(export, path)
+        worker = FunctionWorker(self.assistant.export_diagnostics, path)
         worker.signals.sig_result.connect(lambda _: self._on_exported(path))
         worker.signals.sig_error.connect(self._on_export_error)
         worker.signals.sig_finished.connect(lambda: self._export_finished(worker))

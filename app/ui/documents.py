@@ -64,19 +64,16 @@ from app.ui.jobs import JobBridge
 from app.ui.workers import FunctionWorker
 
 if TYPE_CHECKING:
-    from app.core.assistant import Assistant
-    from app.core.rag.ingest import DocumentRecord
-    from app.core.rag.library import DocumentLibrary
-    from app.core.service.jobs import Job, JobEvent
+    from app.core.assistant import Assistant, DocumentLibrary, DocumentRecord, Job, JobEvent
 
-# Status values as the core spells them (app.core.rag.ingest.FileStatus is a StrEnum;
-# comparing with plain strings keeps numpy and the index out of the window's startup).
+# Status values as the core spells them (the facade's FileStatus is a StrEnum; comparing
+# with plain strings keeps numpy and the index out of the window's startup).
 QUEUED, PARSING, OCR, EMBEDDING = "queued", "parsing", "ocr", "embedding"
 INDEXED, FAILED, PASSWORD = "indexed", "failed", "password"
 ACTIVE = frozenset({QUEUED, PARSING, OCR, EMBEDDING})
 
 LOADING_EMBEDDER = "\x00loading-embedder"  # a job's progress text: the model is loading
-LANE = "ingest"  # the job runner's lane for indexing (app.core.rag.library.LANE)
+LANE = "ingest"  # the job runner's lane for indexing (the document library's LANE)
 FLUSH_MS = 100  # status updates are applied (and the list repainted) at most 10 times a second
 POLL_MS = 500  # while indexing: notice the end of jobs the library runs on its own
 MIN_WEIGHT = 4096  # bytes: a tiny file still counts in the overall progress
@@ -694,7 +691,7 @@ class DocumentsPanel(QWidget):
     def _announce(self, lib: "DocumentLibrary", paths: list[Path], collection: str | None, indexed: set[str]) -> None:
         """Worker: show the files as queued at once (the library marks them only once its
         embedding model is loaded, which takes a while the first time)."""
-        from app.core.rag.ingest import DocumentRecord, FileStatus
+        from app.core.assistant import DocumentRecord, FileStatus
 
         jobs, skipped = lib.plan(paths, collection)
         for j in jobs:
@@ -842,7 +839,7 @@ class DocumentsPanel(QWidget):
         unfinished = any(str(r.status) in ACTIVE for r in records)
         name = lib.settings.documents.embedder
         missing = bool(records) and name in ("e5-small", "minilm") and bool(
-            lib.registry.indexed_missing_embedder(name))
+            lib.indexed_missing_embedder(name))
         return records, unfinished or missing
 
     def _start_init(self) -> None:
@@ -860,7 +857,7 @@ class DocumentsPanel(QWidget):
 
     def _submit(self, kind: str, run: Callable[[ProgressCallback, CancelToken], Any], paths: list[str],
                 interactive: bool = False) -> None:
-        from app.core.service.jobs import JobsClosed, Priority
+        from app.core.assistant import JobsClosed, Priority
 
         # The start-up jobs go before additions queued meanwhile; additions keep their order.
         priority = Priority.INTERACTIVE if interactive else Priority.BACKGROUND

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 if TYPE_CHECKING:
-    from app.core.service.jobs import JobEvent, JobRunner
+    from app.core.assistant import JobEvent, JobRunner
 
 
 class JobBridge(QObject):

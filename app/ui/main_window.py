@@ -59,7 +59,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self._loader: FunctionWorker | None = None
-        self._model_event: ModelEvent = assistant.model.state
+        self._model_event: ModelEvent = assistant.model_state
         self._stats: GenerationStats | None = None
 
         # ---- centre: conversations | chat
@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         self.conversations.sig_selected.connect(self._on_conversation_selected)
         self.conversations.sig_new.connect(self.new_conversation)
         self.conversations.sig_deleted.connect(self._on_conversation_deleted)
-        self.conversations.sig_renamed.connect(lambda _: self.chat._update_title())
+        self.conversations.sig_renamed.connect(lambda _: self.chat.refresh_title())
         self.chat.sig_conversations_changed.connect(self.conversations.refresh)
         self.chat.sig_conversation_created.connect(self._on_conversation_created)
         self.chat.sig_stats.connect(self._on_stats)
@@ -144,6 +144,11 @@ class MainWindow(QMainWindow):
         # The model's life (loading, crashes, restarts) is the core's; the window shows it.
         self.sig_model_event.connect(self._on_model_event, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe_model = assistant.subscribe_model(self.sig_model_event.emit)
+        # Background model work (conversation titles) changes what the list shows.
+        from app.ui.jobs import JobBridge
+
+        self.background_jobs = JobBridge(assistant.jobs, ("background-model",), self)
+        self.background_jobs.sig_job.connect(self._on_background_job)
 
         self.settings_dialog = None
         self._retranslate()
@@ -196,8 +201,7 @@ class MainWindow(QMainWindow):
         self.conversations.refresh()
 
     def _on_conversation_deleted(self, conversation_id: int) -> None:
-        req = self.chat._req
-        if req is not None and req.conversation_id == conversation_id:
+        if self.chat.streaming_conversation == conversation_id:
             self.chat.stop()  # its answer has nowhere to go
         if self.chat.conversation_id == conversation_id:
             ids = self.conversations.ids()
@@ -215,7 +219,7 @@ class MainWindow(QMainWindow):
         self.progress.setValue(0)
         self.progress.setRange(0, 0)  # busy until the first fraction arrives
         self.progress.show()
-        if not self.assistant.model.loaded:  # say so at once; the core's events follow
+        if not self.assistant.model_loaded:  # say so at once; the core's events follow
             self._model_event = ModelEvent(ModelPhase.LOADING, self._model_name())
             self._show_model_state()
         worker = FunctionWorker(self.assistant.load_model, job=True)
@@ -265,6 +269,11 @@ class MainWindow(QMainWindow):
             return self.assistant.active_model_name
         except Exception:
             return self.assistant.settings.active_model
+
+    def _on_background_job(self, event: object) -> None:
+        if getattr(event, "kind", "") == "title" and getattr(getattr(event, "state", None), "final", False):
+            self.conversations.refresh()
+            self.chat.refresh_title()
 
     # ---- status ----------------------------------------------------------------------------
 

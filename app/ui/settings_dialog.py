@@ -343,28 +343,27 @@ class SettingsDialog(QDialog):
 
     def check_remote(self) -> FunctionWorker:
         """Connect to the server off the UI thread; fill the model list or show why not."""
-        from app.core.llm.remote import RemoteLLM
-
         if self._check_worker is not None:
             self._check_worker.cancel()
         typed = self.remote_key.text().strip()
         # A check must not fail on a model name that is still being chosen.
-        llm = RemoteLLM(self.remote_values().model_copy(update={"model": ""}),
-                        api_key=typed if typed else (None if self._key_forgotten else True))
+        settings = self.remote_values().model_copy(update={"model": ""})
+        api_key = typed if typed else (None if self._key_forgotten else True)
         self.remote_status.setStyleSheet("")
-        self.remote_status.setText(self.tr("Connecting to %1…").replace("%1", llm.base_url))
+        self.remote_status.setText(self.tr("Connecting to %1…").replace("%1", settings.base_url.strip().rstrip("/")))
         self.remote_connect.setEnabled(False)
-        worker = FunctionWorker(lambda progress, cancel: llm.check(cancel), job=True)
+        assistant = self.assistant
+        worker = FunctionWorker(lambda progress, cancel: assistant.check_remote(settings, cancel, api_key=api_key),
+                                job=True)
         worker.signals.sig_result.connect(self._on_remote_checked)
         worker.signals.sig_error.connect(self._on_remote_error)
-        worker.signals.sig_finished.connect(lambda: self._on_check_finished(worker, llm))
+        worker.signals.sig_finished.connect(lambda: self._on_check_finished(worker))
         self._check_worker = worker
         self._workers.append(worker)
         start(worker)
         return worker
 
-    def _on_check_finished(self, worker: FunctionWorker, llm: Any) -> None:
-        llm.close()
+    def _on_check_finished(self, worker: FunctionWorker) -> None:
         if self._check_worker is worker:
             self._check_worker = None
             self.remote_connect.setEnabled(True)
@@ -415,11 +414,9 @@ class SettingsDialog(QDialog):
 
     def forget_remote_key(self) -> None:
         """Remove the stored API key now (the field is cleared too)."""
-        from app.core.llm.remote import clear_api_key
-
         self.remote_key.clear()
         try:
-            clear_api_key()
+            self.assistant.forget_remote_key()
         except Exception as exc:  # no keyring: there was nothing stored either
             self.remote_status.setText(str(exc))
             return
@@ -429,13 +426,11 @@ class SettingsDialog(QDialog):
 
     def _store_remote_key(self) -> bool:
         """Store a typed key in the keyring; False (and the reason shown) if that failed."""
-        from app.core.llm.remote import store_api_key
-
         key = self.remote_key.text().strip()
         if not key:
             return True
         try:
-            store_api_key(key)
+            self.assistant.store_remote_key(key)
         except Exception as exc:
             self.tabs.setCurrentWidget(self.remote_box.parentWidget())
             self.remote_status.setText(self.tr("Could not store the API key: %1").replace("%1", str(exc)))

@@ -51,14 +51,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core import audio
-from app.core.speech import Segment
+from app.core.assistant import SAMPLE_RATE, LiveAudio, Segment, StreamConverter, rms_dbfs, to_float32
 from app.core.types import SovaError
 from app.ui.jobs import JobBridge
 
 if TYPE_CHECKING:
-    from app.core.assistant import Assistant
-    from app.core.service.jobs import Job, JobEvent
+    from app.core.assistant import Assistant, Job, JobEvent
 
 # After release keep reading this long: audio still in the device/server buffers is the
 # end of the last word.
@@ -103,7 +101,7 @@ def pick_device(wanted: str) -> QAudioDevice | None:
 def capture_format(device: QAudioDevice) -> QAudioFormat:
     """16 kHz mono Int16 if the device takes it (no conversion), else its preferred format."""
     fmt = QAudioFormat()
-    fmt.setSampleRate(audio.SAMPLE_RATE)
+    fmt.setSampleRate(SAMPLE_RATE)
     fmt.setChannelCount(1)
     fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
     if device.isFormatSupported(fmt):
@@ -127,8 +125,8 @@ class Recorder(QObject):
         self._io: Any = None
         self._device: QAudioDevice | None = None
         self._format = QAudioFormat()
-        self.live = audio.LiveAudio()  # the current recording, 16 kHz mono, as it arrives
-        self._converter: audio.StreamConverter | None = None
+        self.live = LiveAudio()  # the current recording, 16 kHz mono, as it arrives
+        self._converter: StreamConverter | None = None
         self._bytes = 0
         self._level = -100.0
         self._started_at = 0.0
@@ -173,8 +171,8 @@ class Recorder(QObject):
         self._format = capture_format(device)
         if _SAMPLE_FORMATS.get(self._format.sampleFormat()) is None:
             raise SovaError(self.tr("The microphone %1 offers no usable sample format.").replace("%1", device.description()))
-        self.live = audio.LiveAudio()
-        self._converter = audio.StreamConverter(
+        self.live = LiveAudio()
+        self._converter = StreamConverter(
             _SAMPLE_FORMATS[self._format.sampleFormat()], self._format.channelCount(), self._format.sampleRate()
         )
         self._bytes, self._level = 0, -100.0
@@ -224,7 +222,7 @@ class Recorder(QObject):
             return
         fmt = _SAMPLE_FORMATS[self._format.sampleFormat()]
         tail = data[-self._format.bytesForDuration(50_000) or len(data):]
-        self._level = audio.rms_dbfs(audio.to_float32(tail, fmt, self._format.channelCount()).reshape(-1))
+        self._level = rms_dbfs(to_float32(tail, fmt, self._format.channelCount()).reshape(-1))
 
     def _drain(self) -> bytes:
         # bytes(QByteArray), never QByteArray.data(): in PySide6 6.12 .data() of an empty
@@ -638,7 +636,7 @@ class VoiceButton(QWidget):
 
     def _run(self, job: _Job, make: Callable[[Any, Any], Any]) -> None:
         """Submit a transcription to the speech lane: a dictation before queued files."""
-        from app.core.service.jobs import JobsClosed, Priority
+        from app.core.assistant import JobsClosed, Priority
 
         priority = Priority.INTERACTIVE if job.kind == "mic" else Priority.BACKGROUND
         try:
@@ -779,7 +777,7 @@ class VoiceButton(QWidget):
         """Index the last file transcript as a document (on a worker; the panel shows it)."""
         if self._last_transcript is None or self._adding is not None:
             return
-        from app.core.service.jobs import JobsClosed
+        from app.core.assistant import JobsClosed
 
         path, segments = self._last_transcript
         library = self.assistant.documents  # cheap to create; indexing runs in the job

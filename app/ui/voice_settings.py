@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtMultimedia import QMediaDevices
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
-from app.core.speech import SPEECH_MODELS
+from app.core.assistant import SPEECH_MODELS
 from app.ui.voice import audio_inputs, device_id
 
 if TYPE_CHECKING:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 import shiboken6
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from fakes import FakeLLM, FakeRegistry, Script  # noqa: E402
+from tests.fakes.llm import FakeRegistry, Script, script_factory
 
 
 @pytest.fixture
@@ -24,12 +21,8 @@ def assistant(script: Script, tmp_path: Path, sova_home: Path) -> Iterator[objec
     from app.core.assistant import Assistant
     from app.core.config import Settings
 
-    settings = Settings(active_model="fake-small")
-    a = Assistant(
-        settings=settings,
-        llm_factory=lambda info, s: FakeLLM(info, s, script),
-        registry=FakeRegistry(tmp_path),
-    )
+    settings = Settings(active_model="fake")
+    a = Assistant(settings=settings, llm_factory=script_factory(script), registry=FakeRegistry(tmp_path))
     yield a
     a.close()
 

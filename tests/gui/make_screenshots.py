@@ -19,7 +19,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("SOVA_MODELS_DIR", str(ROOT / "tests" / ".data" / "models"))
 
 QUESTIONS = {
@@ -60,11 +59,11 @@ def main() -> int:
     settings = Settings(active_model=args.model, language=args.lang)
     settings.generation = settings.generation.model_copy(update={"temperature": 0.2, "seed": 7, "max_tokens": 400})
     if args.fake:
-        from fakes import FakeLLM, FakeRegistry, Script
+        from tests.fakes.llm import FakeRegistry, Script, script_factory
 
-        settings.active_model = "fake-small"
+        settings.active_model = "fake"
         script = Script(answer=_fake_answer(args.lang), delay=0.02)
-        assistant = Assistant(settings=settings, llm_factory=lambda info, s: FakeLLM(info, s, script),
+        assistant = Assistant(settings=settings, llm_factory=script_factory(script),
                               registry=FakeRegistry(Path(home.name)))
     else:
         assistant = Assistant(settings=settings)

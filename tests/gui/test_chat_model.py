@@ -7,7 +7,7 @@ import pytest
 from app.core.types import Citation, Message, MessageStatus, Role
 from app.ui.chat_model import ChatModel, CitationsRole, ErrorRole, MessageRole, StreamingRole, VersionRole
 
-from fakes import QT_NOISE
+from tests.fakes.qt import QT_NOISE
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(*QT_NOISE)]
 

@@ -13,23 +13,28 @@ import shiboken6
 
 from app.core import logs
 from app.core.config import Settings, user_paths
+from app.core.diagnostics import export_zip
 from app.core.service.metrics import Metrics, RequestRecord
 from app.core.types import Health, HealthState
 from app.ui import i18n, workers
 from app.ui.diagnostics import STATE_COLORS, DiagnosticsPage
-from fakes import QT_NOISE
+from tests.fakes.qt import QT_NOISE
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(*QT_NOISE)]
 
 
 class FakeAssistant(SimpleNamespace):
-    """What the page needs from the facade: metrics, health(), paths, settings, models()."""
+    """What the page needs from the facade: metrics, health(), export_diagnostics(), and
+    what the export reads (paths, settings, models())."""
 
     def health(self) -> list[Health]:
         return list(self.parts)
 
     def models(self) -> list[object]:
         return []
+
+    def export_diagnostics(self, path: Path) -> Path:
+        return export_zip(self, path)  # as Assistant.export_diagnostics does
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import QInputDialog
 
 from app.core.types import DoneEvent
 from app.ui.documents import DocumentsModel, DocumentsPanel, format_eta
-from fakes import QT_NOISE, FakeLLM, FakeRegistry, Script
+from tests.fakes.llm import FakeRegistry, Script, script_factory
+from tests.fakes.qt import QT_NOISE
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(*QT_NOISE)]
 
@@ -34,10 +35,10 @@ def assistant(script: Script, tmp_path: Path, sova_home: Path) -> Iterator[objec
     from app.core.assistant import Assistant
     from app.core.config import Settings
 
-    settings = Settings(active_model="fake-small")
+    settings = Settings(active_model="fake")
     settings.documents.embedder = "minilm"
     settings.generation.n_threads = 2
-    a = Assistant(settings=settings, llm_factory=lambda info, s: FakeLLM(info, s, script),
+    a = Assistant(settings=settings, llm_factory=script_factory(script),
                   registry=FakeRegistry(tmp_path))
     yield a
     a.close()

@@ -12,7 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
 from app.core import filetypes
 from app.ui import i18n
-from fakes import QT_NOISE
+from tests.fakes.qt import QT_NOISE
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(*QT_NOISE)]
 

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from app.core.types import MessageStatus
-from fakes import QT_NOISE
+from tests.fakes.qt import QT_NOISE
 
 pytestmark = [pytest.mark.integration, pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(*QT_NOISE)]
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.ui import i18n
-from fakes import QT_NOISE
+from tests.fakes.qt import QT_NOISE
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(*QT_NOISE)]
 
@@ -84,7 +84,7 @@ def test_generation_settings_are_saved_and_model_reloaded(qtbot, window, assista
 
 def test_model_picker_lists_adds_and_activates(qtbot, window, assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     dialog = window.open_settings()
-    assert dialog.model_ids() == ["fake-small", "fake-big"]
+    assert dialog.model_ids() == ["fake", "fake2"]
     assert "active" in dialog.model_list.item(0).text()
     # A file that is not a GGUF: a readable error in the dialog, nothing added.
     bad = tmp_path / "notes.gguf"
@@ -93,7 +93,7 @@ def test_model_picker_lists_adds_and_activates(qtbot, window, assistant, tmp_pat
     dialog.add_model_file(bad)
     qtbot.waitUntil(lambda: "not a GGUF" in dialog.model_status.text(), timeout=5000)
     qtbot.waitUntil(dialog.add_button.isEnabled, timeout=5000)
-    assert dialog.model_ids() == ["fake-small", "fake-big"]
+    assert dialog.model_ids() == ["fake", "fake2"]
     # A good one is listed.
     good = tmp_path / "mine.gguf"
     good.write_bytes(b"GGUF" + b"\0" * 64)

@@ -14,8 +14,8 @@ from typing import Iterator
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
-from fakes import QT_NOISE
 from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.qt import QT_NOISE
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(*QT_NOISE), pytest.mark.enable_socket]
 

@@ -15,7 +15,8 @@ from app.ui.chat import FLUSH_MS
 from app.ui.chat_model import ErrorRole, StreamingRole
 from app.ui import workers
 from app.ui.main_window import MainWindow, route_paths
-from fakes import ANSWER, QT_NOISE
+from tests.fakes.llm import ANSWER
+from tests.fakes.qt import QT_NOISE
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(*QT_NOISE)]
 
@@ -272,7 +273,7 @@ def test_model_load_progress_and_failure_in_status_bar(qtbot, window, script) ->
     script.load_error = None
     with qtbot.waitSignal(window.sig_model_ready, timeout=5000):
         window.start_model_load()
-    assert window.model_label.text() == "Fake Small"
+    assert window.model_label.text() == "Fake model"
 
 
 def test_citation_click_shows_source_panel(qtbot, window, assistant, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from PySide6.QtCore import QThread
 
 from app.core.types import CancelToken, ProgressCallback
 from app.ui.workers import FunctionWorker, GeneratorWorker, active_workers, start
-from fakes import QT_NOISE
+from tests.fakes.qt import QT_NOISE
 
 pytestmark = [pytest.mark.qt_log_level_fail("WARNING"), pytest.mark.qt_log_ignore(*QT_NOISE)]
 

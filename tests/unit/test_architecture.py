@@ -36,7 +36,31 @@ def test_importing_the_core_loads_no_qt() -> None:
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_import_linter_contract() -> None:
+def _contracts() -> list[dict[str, object]]:
+    import tomllib
+
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["tool"]["importlinter"]["contracts"]  # type: ignore[no-any-return]
+
+
+def test_import_linter_contracts_are_kept() -> None:
+    """Both layering rules: the core never imports Qt; the UI reaches the core only
+    through the facade, types, config and file types."""
     lint = Path(sys.executable).parent / "lint-imports"
     r = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+    names = [str(c["name"]) for c in _contracts()]
+    assert len(names) >= 2
+    for name in names:
+        assert f"{name} KEPT" in r.stdout, r.stdout
+
+
+def test_the_ui_contract_forbids_every_core_module_but_the_facades() -> None:
+    """A new core module is forbidden to the UI from the day it is added."""
+    allowed = {"assistant", "types", "config", "filetypes"}
+    core = ROOT / "app" / "core"
+    modules = {p.stem for p in core.glob("*.py") if p.stem != "__init__"}
+    modules |= {p.parent.name for p in core.glob("*/__init__.py")}
+    (ui,) = [c for c in _contracts() if c.get("source_modules") == ["app.ui"]]
+    assert ui["type"] == "forbidden" and ui.get("allow_indirect_imports") is True
+    assert set(ui["forbidden_modules"]) == {f"app.core.{m}" for m in modules - allowed}  # type: ignore[arg-type]

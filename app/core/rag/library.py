@@ -250,6 +250,11 @@ class DocumentLibrary:
             c[1] += rec.chunks
         return [CollectionInfo(n, f, ch) for n, (f, ch) in sorted(counts.items())]
 
+    def indexed_missing_embedder(self, name: str) -> list[str]:
+        """Paths of indexed files whose passages this embedder has not embedded yet (work
+        left by an embedder switch or a killed app; ``resume_pending`` does it)."""
+        return self.registry.indexed_missing_embedder(name)
+
     # ---- background jobs: pause / resume / cancel ------------------------------------
 
     @property

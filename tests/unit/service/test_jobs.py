@@ -113,6 +113,10 @@ def test_a_lane_runs_jobs_one_at_a_time_by_priority_then_in_order(runner: JobRun
 def test_lanes_do_not_wait_for_each_other(runner: JobRunner) -> None:
     release, fn = blocker()
     slow = runner.submit("ingest", fn)
+    deadline = time.monotonic() + WAIT
+    while slow.state != JobState.RUNNING:  # the ingest lane has taken it
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
     quick = runner.submit("speech", lambda progress, cancel: threading.current_thread().name)
     assert quick.wait(WAIT) and quick.result == "sova-speech"
     assert slow.state == JobState.RUNNING
