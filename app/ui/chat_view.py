@@ -252,7 +252,7 @@ class BubbleDelegate(QStyledItemDelegate):
             notes.append(f"<span style='color:#c62828'>⚠ {html.escape(error or failed_text)}</span>")
         elif interrupted:
             reason = f": {html.escape(error)}" if error else ""
-            notes.append(f"<span style='color:#b26a00'>⏹ {html.escape(interrupted_text)}{reason}</span>")
+            notes.append(f"<span style='color:#b26a00'>■ {html.escape(interrupted_text)}{reason}</span>")
         if not user and message.stats and not streaming and message.stats.completion_tokens:
             notes.append(
                 f"<span style='color:{pal.color(QPalette.ColorRole.PlaceholderText).name()}'>"

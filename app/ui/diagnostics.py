@@ -154,7 +154,9 @@ class LiveChart(QChartView):
             self.use_integer_ticks(self.y_axis, top)
         else:
             self.y_axis.setRange(0, top * 1.1 if top > 0 else 1)
+            self.y_axis.setTickCount(4)  # a short chart has room for few labels
             self.y_axis.applyNiceNumbers()
+            self.y_axis.setLabelFormat("%.3g")  # short labels: long ones are elided to "..."
 
 
 class DiagnosticsPage(QWidget):
