@@ -1,6 +1,7 @@
 # Sova: two commands on a fresh machine.
 #   make run   - install everything Sova needs, then open the window
 #   make test  - the same setup, then the whole test suite (GUI tests offscreen)
+#   make test-slow - the full SIGKILL soak of the core (~20 min)
 # Every step is guarded by a stamp or a check, so a second run rebuilds nothing.
 
 SHELL := /bin/bash
@@ -22,7 +23,7 @@ APT_PACKAGES := xvfb xauth libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-
 	poppler-utils xdg-utils cmake build-essential
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test setup system venv deps testdata translations selftest bench clean-venv
+.PHONY: run test test-slow setup system venv deps testdata translations selftest bench clean-venv
 
 run: setup
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
@@ -32,6 +33,11 @@ run: setup
 
 test: setup testdata
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests -p no:randomly $(PYTEST_ARGS)
+
+# The full SIGKILL soak (50 kills of the app at random moments, ~20 min); `make test`
+# runs a short one.
+test-slow: setup testdata
+	SOVA_SOAK_ITERATIONS=50 $(PY) -m pytest tests/integration/test_soak.py -p no:randomly -s $(PYTEST_ARGS)
 
 setup: system deps translations
 
