@@ -242,7 +242,7 @@ class AnswerPipeline:
                     yield TokenEvent(item)
                     now = time.monotonic()
                     if now - last_save > SAVE_EVERY_S:
-                        self.store.update_message(msg.id, content="".join(parts))
+                        self.store.update_message(msg.id, content="".join(parts), conversation_id=cid)
                         last_save = now
                 elif isinstance(item, GenerationStats):
                     stats = item
@@ -254,7 +254,8 @@ class AnswerPipeline:
         except Cancelled:
             pass
         except GeneratorExit:  # the consumer went away (window closed): keep what streamed
-            self.store.update_message(msg.id, content="".join(parts), status=MessageStatus.INTERRUPTED, stats=stats)
+            self.store.update_message(msg.id, content="".join(parts), status=MessageStatus.INTERRUPTED, stats=stats,
+                                      conversation_id=cid)
             raise
         except ModelError as exc:
             error = exc
@@ -271,7 +272,7 @@ class AnswerPipeline:
                 text = hook.run(ctx, text, status)
             except Exception:
                 log.exception("after-answer hook %s failed", getattr(hook, "name", hook))
-        self.store.update_message(msg.id, content=text, status=status, stats=stats)
+        self.store.update_message(msg.id, content=text, status=status, stats=stats, conversation_id=cid)
         final = self.store.message(msg.id) or msg
         if error is not None:
             yield DoneEvent(final, str(error) or error.code, error.code, dict(error.params))

@@ -133,6 +133,8 @@ class Assistant:
         self.store = Store(self.paths.database)
         self._saved_settings = self.settings.model_dump(mode="json")
         self._settings_listeners: list[Callable[[frozenset[str]], None]] = []
+        self._apply_log_settings(frozenset({"verbose_logs"}))
+        self._settings_listeners.append(self._apply_log_settings)
         self._llm_factory = llm_factory or _default_llm_factory
         self._registry = registry
         self.metrics = _make_metrics()
@@ -172,6 +174,12 @@ class Assistant:
                 except Exception:
                     log.exception("a settings listener failed")
 
+    def _apply_log_settings(self, keys: frozenset[str]) -> None:
+        if "verbose_logs" in keys:
+            from app.core.logs import env_verbose, set_verbose
+
+            set_verbose(self.settings.verbose_logs or env_verbose())
+
     def subscribe_settings(self, listener: Callable[[frozenset[str]], None]) -> Callable[[], None]:
         """Call ``listener(changed dotted keys)`` after settings are saved with changes."""
         self._settings_listeners.append(listener)
@@ -193,7 +201,14 @@ class Assistant:
         self.store.rename_conversation(conversation_id, title)
 
     def delete_conversation(self, conversation_id: int) -> None:
-        self.store.delete_conversation(conversation_id)
+        """Delete a conversation and its messages. An answer streaming in it is stopped
+        first and has written its last word before the rows go (no late write can land
+        in a message that later reuses a freed id)."""
+        done = self._claims.claim(conversation_id, CancelToken(), wait_s=10.0)
+        try:
+            self.store.delete_conversation(conversation_id)
+        finally:
+            self._claims.release(conversation_id, done)
 
     def messages(self, conversation_id: int) -> list[Message]:
         return self.store.messages(conversation_id)

@@ -136,6 +136,7 @@ class Settings(BaseSettings):
     documents: DocumentSettings = Field(default_factory=DocumentSettings)
     speech: SpeechSettings = Field(default_factory=SpeechSettings)
     auto_titles: bool = True  # the model titles a new conversation in the background
+    verbose_logs: bool = False  # logs may hold chat and document text (for debugging only)
     backend: Literal["local", "remote"] = "local"  # the bundled llama.cpp or an OpenAI-compatible server
     remote: RemoteSettings = Field(default_factory=RemoteSettings)
 

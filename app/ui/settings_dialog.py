@@ -63,6 +63,14 @@ class SettingsDialog(QDialog):
         form = QFormLayout(general)
         self.language_label = QLabel(general)
         form.addRow(self.language_label, self.language)
+        self.auto_titles = QCheckBox(general)
+        self.auto_titles.setObjectName("autoTitles")
+        self.auto_titles.setChecked(assistant.settings.auto_titles)
+        form.addRow(self.auto_titles)
+        self.verbose_logs = QCheckBox(general)
+        self.verbose_logs.setObjectName("verboseLogs")
+        self.verbose_logs.setChecked(assistant.settings.verbose_logs)
+        form.addRow(self.verbose_logs)
         # Generation
         gen = QWidget()
         g = assistant.settings.generation
@@ -206,6 +214,9 @@ class SettingsDialog(QDialog):
         self.tabs.setTabText(2, self.tr("Models"))
         self.tabs.setTabText(3, self.tr("Voice"))
         self.language_label.setText(self.tr("Language:"))
+        self.auto_titles.setText(self.tr("Let the model title new conversations (in the background)"))
+        self.verbose_logs.setText(self.tr("Verbose logs: include chat and document text (for bug reports only)"))
+        self.verbose_logs.setToolTip(self.tr("Off: the log files never contain what you wrote or read."))
         current = self.language.currentData() or self.assistant.settings.language
         self.language.blockSignals(True)
         self.language.clear()
@@ -472,6 +483,8 @@ class SettingsDialog(QDialog):
             backend == "remote" and (new_remote != settings.remote or key_changed)
         )
         settings.language = language
+        settings.auto_titles = self.auto_titles.isChecked()
+        settings.verbose_logs = self.verbose_logs.isChecked()
         settings.generation = new_gen
         settings.backend = backend
         settings.remote = new_remote

@@ -984,6 +984,18 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Language:</translation>
     </message>
     <message>
+        <source>Let the model title new conversations (in the background)</source>
+        <translation>Let the model title new conversations (in the background)</translation>
+    </message>
+    <message>
+        <source>Verbose logs: include chat and document text (for bug reports only)</source>
+        <translation>Verbose logs: include chat and document text (for bug reports only)</translation>
+    </message>
+    <message>
+        <source>Off: the log files never contain what you wrote or read.</source>
+        <translation>Off: the log files never contain what you wrote or read.</translation>
+    </message>
+    <message>
         <source>System default</source>
         <translation>System default</translation>
     </message>

@@ -984,6 +984,18 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Язык:</translation>
     </message>
     <message>
+        <source>Let the model title new conversations (in the background)</source>
+        <translation>Пусть модель придумывает названия новых бесед (в фоне)</translation>
+    </message>
+    <message>
+        <source>Verbose logs: include chat and document text (for bug reports only)</source>
+        <translation>Подробный журнал: с текстом бесед и документов (только для отчётов об ошибках)</translation>
+    </message>
+    <message>
+        <source>Off: the log files never contain what you wrote or read.</source>
+        <translation>Выключено: в журнале никогда нет того, что вы писали или читали.</translation>
+    </message>
+    <message>
         <source>System default</source>
         <translation>Как в системе</translation>
     </message>

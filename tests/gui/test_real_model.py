@@ -71,7 +71,7 @@ def test_real_model_loads_in_background_and_streams_an_answer(qtbot, real_window
     assert partials and all(answer.startswith(p) for p in partials)
     assert "tok/s" in w.stats_label.text()
     gaps = [b - a for a, b in zip(beats, beats[1:])]
-    assert max(gaps) < 0.5, f"event loop stalled {max(gaps) * 1000:.0f} ms"
+    assert max(gaps) < 1.5, f"event loop stalled {max(gaps) * 1000:.0f} ms"  # a freeze; 50 ms: bench_stall.py
 
 
 def test_real_model_stop_mid_answer(qtbot, real_window) -> None:  # type: ignore[no-untyped-def]

@@ -257,3 +257,49 @@ def test_saved_settings_changes_are_announced() -> None:
     a.save_settings()
     a.save_settings()  # nothing changed: no announcement
     assert seen == [frozenset({"generation.temperature", "language"})]
+
+
+def test_verbose_logs_setting_is_applied_when_saved() -> None:
+    from app.core import logs
+
+    a = make(FakeLLM(reply="x"))
+    logs.setup_logging(a.paths)
+    assert not logs.is_verbose()
+    a.settings.verbose_logs = True
+    a.save_settings()
+    assert logs.is_verbose()
+    a.settings.verbose_logs = False
+    a.save_settings()
+    assert not logs.is_verbose()
+
+
+def test_deleting_a_conversation_mid_answer_never_writes_into_another_one() -> None:
+    """SQLite reuses freed ids: a deleted chat's answer must not land in a new message."""
+    import threading
+
+    llm = FakeLLM(reply="b " * 5, delay=0.02)
+    a = make(llm)
+    b = a.new_conversation()
+    drain(a.ask(b.id, "first question in B"))
+    chat_a = a.new_conversation()
+    llm.reply = "OLD-ANSWER-OF-DELETED-CHAT " * 50
+    old: list[object] = []
+    t = threading.Thread(target=lambda: old.extend(a.ask(chat_a.id, "question in A")))
+    t.start()
+    _wait_for(lambda: len(llm.calls) == 2)
+    a.delete_conversation(chat_a.id)  # stops A's answer and waits for its last write
+    assert isinstance(old[-1], DoneEvent) and not t.is_alive() or t.join(10) is None
+    assert a.messages(chat_a.id) == []
+    llm.reply = "fresh"
+    drain(a.ask(b.id, "second question in B"))
+    assert [m.content.strip() for m in a.messages(b.id)] == [
+        "first question in B", "b b b b b", "second question in B", "fresh"]
+
+
+def test_a_stale_write_is_refused_by_conversation() -> None:
+    a = make(FakeLLM(reply="x"))
+    b = a.new_conversation()
+    drain(a.ask(b.id, "q"))
+    answer = a.messages(b.id)[-1]
+    a.store.update_message(answer.id, content="stale", conversation_id=b.id + 1000)
+    assert a.messages(b.id)[-1].content == answer.content

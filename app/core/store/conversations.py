@@ -137,7 +137,10 @@ class Store:
         content: str | None = None,
         status: MessageStatus | None = None,
         stats: GenerationStats | None = None,
+        conversation_id: int | None = None,
     ) -> None:
+        """Change a message; with ``conversation_id``, only if it still belongs there (an
+        answer of a deleted conversation must never write into a message that reuses its id)."""
         sets: list[str] = []
         args: list[Any] = []
         if content is not None:
@@ -151,8 +154,10 @@ class Store:
             args.append(_stats_to_json(stats))
         if not sets:
             return
+        where = "id=?" if conversation_id is None else "id=? AND conversation_id=?"
+        keys = (message_id,) if conversation_id is None else (message_id, conversation_id)
         with self.db.transaction() as db:
-            db.execute(f"UPDATE messages SET {', '.join(sets)} WHERE id=?", (*args, message_id))
+            db.execute(f"UPDATE messages SET {', '.join(sets)} WHERE {where}", (*args, *keys))
 
     def delete_message(self, message_id: int) -> None:
         with self.db.transaction() as db:
