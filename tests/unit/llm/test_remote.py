@@ -1,8 +1,10 @@
-"""The remote OpenAI-compatible backend against a scripted loopback server.
+"""The remote OpenAI-compatible backend (RemoteLLM) end to end against a scripted loopback server.
 
 Streaming and the options sent, cancel, the model list and connection checks, the API
 key from the keyring, and every failure with its code: refused, unknown host, 401,
-404, 5xx, timeouts, garbage, a stream dropped mid-answer (partial text kept).
+404, 5xx, timeouts, garbage, a stream dropped mid-answer (partial text kept). The
+transport, the format and the key store alone: test_openai_http, test_openai_format,
+test_api_key.
 """
 
 from __future__ import annotations
@@ -36,12 +38,6 @@ from tests.fakes.openai_server import FakeOpenAI
 pytestmark = pytest.mark.enable_socket
 
 
-@pytest.fixture
-def server() -> Iterator[FakeOpenAI]:
-    with FakeOpenAI() as s:
-        yield s
-
-
 def make(server: FakeOpenAI, **kw: Any) -> RemoteLLM:
     api_key = kw.pop("api_key", None)
     return RemoteLLM(RemoteSettings(base_url=server.base_url, **kw), api_key=api_key)
@@ -69,6 +65,12 @@ def test_settings_default_to_the_local_backend() -> None:
     assert s.backend == "local"
     assert s.remote.base_url == "http://127.0.0.1:8080/v1" and s.remote.model == ""
     assert "key" not in " ".join(RemoteSettings.model_fields)  # the key never goes to the file
+
+
+def test_the_package_exports_the_backend() -> None:
+    import app.core.llm
+
+    assert app.core.llm.RemoteLLM is RemoteLLM and app.core.llm.create_remote_llm is create_remote_llm
 
 
 def test_streams_an_answer_with_usage_stats(server: FakeOpenAI) -> None:
