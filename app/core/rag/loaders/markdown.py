@@ -7,28 +7,13 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from app.core.rag.loaders.base import (
-    DocumentStream,
-    Options,
-    Section,
-    blocks_to_sections,
-    require_text,
-    set_heading,
-)
-from app.core.rag.loaders.text import read_text_file
+from app.core.rag.loaders.base import DocumentStream, Options, set_heading
+from app.core.rag.loaders.text import text_stream
 
 
 def open_stream(path: Path, head: bytes, opts: Options) -> DocumentStream:
     """A Markdown file, refused up front when its first bytes are binary."""
-    require_text(path, head)
-    return DocumentStream(path, "markdown", None, lambda s: _sections(s, opts))
-
-
-def _sections(stream: DocumentStream, opts: Options) -> Iterator[Section]:
-    opts.progress(None, "Reading text")
-    text = read_text_file(stream)
-    yield from blocks_to_sections(markdown_blocks(text), opts)
-    opts.progress(1.0, "Read text")
+    return text_stream(path, head, opts, "markdown", markdown_blocks)
 
 
 _MD_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t#]*$")

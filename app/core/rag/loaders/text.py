@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from app.core.rag.loaders.base import (
     DocumentError,
@@ -19,17 +19,25 @@ from app.core.rag.loaders.base import (
 from app.core.rag.loaders.cleaning import russian_score, text_quality
 
 
+Blocks = Callable[[str], Iterable[tuple[tuple[str, ...], str]]]
+
+
 def open_stream(path: Path, head: bytes, opts: Options) -> DocumentStream:
     """A text file, refused up front when its first bytes are binary."""
+    return text_stream(path, head, opts, "text", plain_blocks)
+
+
+def text_stream(path: Path, head: bytes, opts: Options, kind: str, blocks: Blocks) -> DocumentStream:
+    """A text-like file (plain, Markdown) whose decoded text ``blocks`` cuts into sections."""
     require_text(path, head)
-    return DocumentStream(path, "text", None, lambda s: _sections(s, opts))
 
+    def sections(stream: DocumentStream) -> Iterator[Section]:
+        opts.progress(None, "Reading text")
+        text = read_text_file(stream)
+        yield from blocks_to_sections(blocks(text), opts)
+        opts.progress(1.0, "Read text")
 
-def _sections(stream: DocumentStream, opts: Options) -> Iterator[Section]:
-    opts.progress(None, "Reading text")
-    text = read_text_file(stream)
-    yield from blocks_to_sections(plain_blocks(text), opts)
-    opts.progress(1.0, "Read text")
+    return DocumentStream(path, kind, None, sections)
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
