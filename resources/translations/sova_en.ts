@@ -839,22 +839,6 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Open file</translation>
     </message>
     <message>
-        <source>Password needed</source>
-        <translation>Password needed</translation>
-    </message>
-    <message>
-        <source>The password is wrong for “%1”. Try again:</source>
-        <translation>The password is wrong for “%1”. Try again:</translation>
-    </message>
-    <message>
-        <source>“%1” is protected by a password. Enter it to index the file:</source>
-        <translation>“%1” is protected by a password. Enter it to index the file:</translation>
-    </message>
-    <message>
-        <source>Index</source>
-        <translation>Index</translation>
-    </message>
-    <message>
         <source>about %1 s left</source>
         <translation>about %1 s left</translation>
     </message>
@@ -916,6 +900,25 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Sova cannot open these files: %1. It reads documents (%2) and audio (%3).</source>
         <translation>Sova cannot open these files: %1. It reads documents (%2) and audio (%3).</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordPrompts</name>
+    <message>
+        <source>Password needed</source>
+        <translation>Password needed</translation>
+    </message>
+    <message>
+        <source>The password is wrong for “%1”. Try again:</source>
+        <translation>The password is wrong for “%1”. Try again:</translation>
+    </message>
+    <message>
+        <source>“%1” is protected by a password. Enter it to index the file:</source>
+        <translation>“%1” is protected by a password. Enter it to index the file:</translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation>Index</translation>
     </message>
 </context>
 <context>

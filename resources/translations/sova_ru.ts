@@ -839,22 +839,6 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Открыть файл</translation>
     </message>
     <message>
-        <source>Password needed</source>
-        <translation>Нужен пароль</translation>
-    </message>
-    <message>
-        <source>The password is wrong for “%1”. Try again:</source>
-        <translation>Неверный пароль для «%1». Попробуйте ещё раз:</translation>
-    </message>
-    <message>
-        <source>“%1” is protected by a password. Enter it to index the file:</source>
-        <translation>Файл «%1» защищён паролем. Введите пароль, чтобы проиндексировать его:</translation>
-    </message>
-    <message>
-        <source>Index</source>
-        <translation>Индексировать</translation>
-    </message>
-    <message>
         <source>about %1 s left</source>
         <translation>осталось около %1 с</translation>
     </message>
@@ -916,6 +900,25 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Sova cannot open these files: %1. It reads documents (%2) and audio (%3).</source>
         <translation>Сова не умеет открывать эти файлы: %1. Она читает документы (%2) и аудио (%3).</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordPrompts</name>
+    <message>
+        <source>Password needed</source>
+        <translation>Нужен пароль</translation>
+    </message>
+    <message>
+        <source>The password is wrong for “%1”. Try again:</source>
+        <translation>Неверный пароль для «%1». Попробуйте ещё раз:</translation>
+    </message>
+    <message>
+        <source>“%1” is protected by a password. Enter it to index the file:</source>
+        <translation>Файл «%1» защищён паролем. Введите пароль, чтобы проиндексировать его:</translation>
+    </message>
+    <message>
+        <source>Index</source>
+        <translation>Индексировать</translation>
     </message>
 </context>
 <context>
