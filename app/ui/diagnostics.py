@@ -156,7 +156,8 @@ class LiveChart(QChartView):
             self.y_axis.setRange(0, top * 1.1 if top > 0 else 1)
             self.y_axis.setTickCount(4)  # a short chart has room for few labels
             self.y_axis.applyNiceNumbers()
-            self.y_axis.setLabelFormat("%.3g")  # short labels: long ones are elided to "..."
+            # Short labels (long ones are elided to "..."), never in exponent form.
+            self.y_axis.setLabelFormat("%.0f" if self.y_axis.max() >= 10 else "%.2g")
 
 
 class DiagnosticsPage(QWidget):

@@ -125,12 +125,16 @@ def _ttft(assistant: Any, question: str) -> float:
 
 
 def _background(assistant: Any, started: threading.Event, done: threading.Event) -> None:
+    """Run the background request; ``started`` is set once it is well into generation."""
     req = ChatRequest(({"role": "user", "content": BACKGROUND},),
                       GenerationOptions(temperature=0.0, max_tokens=160, seed=5), system_prompt=SYSTEM)
+    pieces = 0
     try:
         for item in assistant.generate(req, CancelToken(), priority=Priority.BACKGROUND):
-            if isinstance(item, str) and not started.is_set():
-                started.set()
+            if isinstance(item, str):
+                pieces += 1
+                if pieces == 4:  # mid-generation, not at its first token
+                    started.set()
     finally:
         done.set()
 
@@ -158,7 +162,6 @@ def bench_preemption(model: str, rounds: int) -> float:
             started, done = threading.Event(), threading.Event()
             threading.Thread(target=_background, args=(a, started, done), daemon=True).start()
             started.wait(120)
-            time.sleep(0.3)
             busy.append(_ttft(a, q_busy))
             done.wait(300)
             print(f"round {r + 1}: idle {idle[-1] * 1000:.0f} ms, busy {busy[-1] * 1000:.0f} ms")
@@ -192,7 +195,7 @@ def bench_cancel(model: str, rounds: int = 5) -> float:
                 t_cancel: list[float] = []
 
                 def stop_later(delay: float) -> None:
-                    time.sleep(delay)
+                    threading.Event().wait(delay)  # into the long prompt's evaluation
                     t_cancel.append(time.perf_counter())
                     cancel.cancel()
 

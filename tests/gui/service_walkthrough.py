@@ -166,8 +166,10 @@ def local_walkthrough(args: Any, app: Any, window: Any, assistant: Any, q: list[
     dock = window.diagnostics_dock
     assert dock is not None
     window.resizeDocks([dock], [420], __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.Orientation.Vertical)
-    time.sleep(1.2)
-    app.processEvents()
+    page = dock.widget()
+    samples = len(assistant.metrics.samples())
+    wait_until(lambda: len(assistant.metrics.samples()) > samples + 1 and page.memory_chart.point_count() > 0, 30,
+               "fresh process samples on the charts")
     shot("service-4-diagnostics.png")
     print("health:", [(h.part, h.state.value, h.code) for h in assistant.health()])
 
