@@ -51,6 +51,29 @@ if [ ! -f "$docs/texlive/.done" ]; then
   touch "$docs/texlive/.done"
 fi
 
+# Debian New Maintainers' Guide 1.2.53, English and Russian: PDF and HTML (GPL-2+).
+if [ ! -f "$docs/maint-guide/.done" ]; then
+  rm -rf "$docs/maint-guide"; mkdir -p "$docs/maint-guide/en/html" "$docs/maint-guide/ru/html"
+  deb maint-guide; deb maint-guide-ru
+  for lang in en ru; do
+    pkg=maint-guide; [ "$lang" = ru ] && pkg=maint-guide-ru
+    src="$work/$pkg/usr/share/doc/$pkg"
+    cp "$src/maint-guide.$lang.pdf" "$docs/maint-guide/$lang/"
+    cp "$src"/html/*."$lang".html "$docs/maint-guide/$lang/html/"
+  done
+  touch "$docs/maint-guide/.done"
+fi
+
+# aptitude user's manual 0.8.13, English and Russian: HTML (GPL-2+).
+if [ ! -f "$docs/aptitude/.done" ]; then
+  rm -rf "$docs/aptitude"; mkdir -p "$docs/aptitude/en" "$docs/aptitude/ru"
+  deb aptitude-doc-en; deb aptitude-doc-ru
+  for lang in en ru; do
+    cp "$work/aptitude-doc-$lang/usr/share/doc/aptitude/html/$lang"/*.html "$docs/aptitude/$lang/"
+  done
+  touch "$docs/aptitude/.done"
+fi
+
 sdist() {  # sdist NAME==VER -> unpacked into $work/NAME
   local name="${1%%==*}"
   "$PY" -m pip download -q --no-deps --no-binary :all: -d "$work/dl-$name" "$1" >"$work/pip.log" 2>&1 \
