@@ -16,15 +16,17 @@ regenerated answer can never be overwritten by the one it replaced.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, Sequence
 
-from app.core import prompts
+from app.core import language, prompts
+from app.core.language import Language
 from app.core.llm.base import ChatRequest, GenerationOptions, ModelError
 from app.core.service.model import Preempted
-from app.core.service.scheduler import Priority
+from app.core.service.scheduler import LinkedToken, Priority
 from app.core.types import (
     Cancelled,
     CancelToken,
@@ -35,6 +37,7 @@ from app.core.types import (
     GenerationStats,
     Message,
     MessageStatus,
+    RestartEvent,
     Role,
     SourcesEvent,
     SovaError,
@@ -45,10 +48,16 @@ from app.core.types import (
 
 if TYPE_CHECKING:
     from app.core.config import Settings
+    from app.core.rag.library import Found
     from app.core.service.model import ModelService
     from app.core.store import Store
 
 log = logging.getLogger(__name__)
+
+# An answer in the wrong language is withdrawn and asked for once more.
+LANGUAGE_ATTEMPTS = 2
+# Words of prose after which the language of a streaming answer is judged.
+EARLY_WORDS = 8
 
 # Partial answers are written to the database this often while they stream, so a
 # killed app keeps what the user already saw.
@@ -66,11 +75,18 @@ class AnswerContext:
     options: GenerationOptions
     system_prompt: str
     model_name: str = ""
+    language: Language = "en"  # of the answer: the question's, unless a step decides otherwise
     citations: list[Citation] = field(default_factory=list)
     instructions: list[str] = field(default_factory=list)  # appended to the system prompt, in order
     details: dict[str, Any] = field(default_factory=dict)  # what the answer used (answer details)
     reply: str | None = None  # a step answered without the model
     warning: SovaError | None = None  # a step failed, the answer goes on without it
+
+
+def wrong_language_early(text: str, lang: Language) -> bool:
+    """True once a streaming answer has enough words to tell it is not in ``lang``."""
+    cyr, lat = language.word_counts(text)
+    return cyr + lat >= EARLY_WORDS and not language.matches(text, lang)
 
 
 class ContextStep(Protocol):
@@ -93,39 +109,50 @@ class AfterHook(Protocol):
 
 
 class DocumentsStep:
-    """Passages from the conversation's collections; 'not in your documents' when none."""
+    """Passages from the conversation's collections; "not in your documents" when none
+    is relevant or they cannot answer (naming the terms the documents never mention)."""
 
     name = "documents"
 
-    def __init__(self, retrieve: Callable[[Conversation, str], list[Citation]]) -> None:
-        self._retrieve = retrieve
+    def __init__(self, find: Callable[[Conversation, str], "Found"]) -> None:
+        self._find = find
 
     def run(self, ctx: AnswerContext, cancel: CancelToken) -> Iterator[ChatEvent]:
         if ctx.conversation.collections is None:
             return
         yield StatusEvent(Status.SEARCHING_DOCUMENTS)
+        found = None
         try:
-            ctx.citations = list(self._retrieve(ctx.conversation, ctx.question))
+            found = self._find(ctx.conversation, ctx.question)
         except Exception as exc:  # the index must never cost the user the chat
             log.exception("document search failed")
             ctx.warning = SovaError(f"Document search failed: {exc}", code="documents_failed", reason=str(exc))
+        if found is not None and found.answerable:
+            ctx.citations = list(found.citations)
         yield SourcesEvent(tuple(ctx.citations))
         ctx.details["passages"] = len(ctx.citations)
-        if not ctx.citations and ctx.warning is None:
-            ctx.reply = prompts.nothing_found(ctx.question)
+        if found is not None and found.grounding is not None:
+            ctx.details["grounding"] = {"coverage": round(found.grounding.coverage, 3),
+                                        "missing": list(found.grounding.missing)}
+        if found is not None and not ctx.citations and ctx.warning is None:
+            ctx.reply = prompts.nothing_found(ctx.question, found.missing, ctx.language)
 
 
 class CitationHook:
-    """A complete answer that cites nothing gets [n] markers by word overlap."""
+    """Each sentence of a complete answer cites a passage that shares its words; stray,
+    dangling and mismatched markers are fixed (app.core.citations)."""
 
     name = "citations"
 
     def run(self, ctx: AnswerContext, text: str, status: MessageStatus) -> str:
         if not ctx.citations or status != MessageStatus.COMPLETE:
             return text
-        from app.core.citations import add_missing_citations
+        if prompts.refusal(text) and len(text) < 200:
+            # "Not in your documents" cites nothing, whatever marker the model added.
+            return re.sub(r"\s*\[\d+\]", "", text)
+        from app.core.citations import attach_citations
 
-        return add_missing_citations(text, ctx.citations)
+        return attach_citations(text, ctx.citations)
 
 
 # ---- one writer per conversation ------------------------------------------------------------
@@ -201,6 +228,7 @@ class AnswerPipeline:
             options=GenerationOptions.from_settings(settings.generation),
             system_prompt=settings.system_prompt,
             model_name=self._model_name(),
+            language=language.answer_language(question),
         )
 
     def run(self, ctx: AnswerContext, cancel: CancelToken) -> Iterator[ChatEvent]:
@@ -231,25 +259,50 @@ class AnswerPipeline:
         error: SovaError | None = ctx.warning
         last_save = time.monotonic()
         try:
-            system = ctx.system_prompt
-            if ctx.instructions:
-                system = "\n\n".join([system, *ctx.instructions])
-            messages = prompts.build_messages(system, ctx.history, ctx.citations)
-            request = ChatRequest(tuple(messages), ctx.options)
-            for item in self.model.generate(request, cancel, priority=Priority.INTERACTIVE):
-                if isinstance(item, str):
-                    parts.append(item)
-                    yield TokenEvent(item)
-                    now = time.monotonic()
-                    if now - last_save > SAVE_EVERY_S:
-                        self.store.update_message(msg.id, content="".join(parts), conversation_id=cid)
-                        last_save = now
-                elif isinstance(item, GenerationStats):
-                    stats = item
-                elif isinstance(item, StatusEvent):
-                    yield item
-                elif isinstance(item, Preempted):  # interactive requests are never preempted
+            for attempt in range(LANGUAGE_ATTEMPTS):
+                system = ctx.system_prompt
+                if ctx.instructions:
+                    system = "\n\n".join([system, *ctx.instructions])
+                messages = prompts.build_messages(system, ctx.history, ctx.citations, ctx.language,
+                                                  insist=attempt > 0)
+                request = ChatRequest(tuple(messages), ctx.options)
+                attempt_cancel = LinkedToken(cancel)
+                wrong_language = False
+                for item in self.model.generate(request, attempt_cancel, priority=Priority.INTERACTIVE):
+                    if isinstance(item, str):
+                        parts.append(item)
+                        yield TokenEvent(item)
+                        now = time.monotonic()
+                        if now - last_save > SAVE_EVERY_S:
+                            self.store.update_message(msg.id, content="".join(parts), conversation_id=cid)
+                            last_save = now
+                        if (attempt + 1 < LANGUAGE_ATTEMPTS and not attempt_cancel.cancelled
+                                and wrong_language_early("".join(parts), ctx.language)):
+                            wrong_language = True
+                            attempt_cancel.cancel()  # the rest would be in the wrong language too
+                    elif isinstance(item, GenerationStats):
+                        stats = item
+                    elif isinstance(item, StatusEvent):
+                        yield item
+                    elif isinstance(item, Preempted):  # interactive requests are never preempted
+                        parts.clear()
+                if cancel.cancelled:
+                    break
+                text = "".join(parts)
+                wrong_language = wrong_language or not language.matches(text, ctx.language)
+                if not wrong_language:
+                    break
+                if attempt + 1 < LANGUAGE_ATTEMPTS:
+                    # Not shown as final: the streamed text is withdrawn and the model asked
+                    # again, with the language rule repeated last.
+                    log.info("answer in the wrong language (wanted %s); answering again", ctx.language)
+                    ctx.details["answered_again"] = "language"
                     parts.clear()
+                    self.store.update_message(msg.id, content="", conversation_id=cid)
+                    yield RestartEvent("wrong_language", {"language": ctx.language})
+                else:
+                    error = SovaError(f"The answer is not in the question's language ({ctx.language}).",
+                                      code="answer_language", language=ctx.language)
             status = MessageStatus.INTERRUPTED if cancel.cancelled else MessageStatus.COMPLETE
         except Cancelled:
             pass

@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from app.core.rag.ingest import DocumentRecord as DocumentRecord
     from app.core.rag.ingest import FileStatus as FileStatus
     from app.core.rag.library import DocumentLibrary as DocumentLibrary
+    from app.core.rag.library import Found as Found
     from app.core.service.jobs import Job as Job
     from app.core.service.jobs import JobEvent as JobEvent
     from app.core.service.jobs import JobRunner as JobRunner
@@ -148,7 +149,7 @@ class Assistant:
             self.model,
             lambda: self.settings,
             lambda: self.active_model_name,
-            steps=[DocumentsStep(self.retrieve)],
+            steps=[DocumentsStep(self.find_passages)],
             hooks=[
                 CitationHook(),
                 TitleHook(self.store, self.model, lambda: self.jobs, lambda: self.settings.auto_titles, _title_from),
@@ -490,6 +491,18 @@ class Assistant:
         if conversation.collections is None:
             return []
         return self.documents.retrieve(question, conversation.collections, self.settings.documents.top_k)
+
+    def find_passages(self, conversation: Conversation, question: str) -> "Found":
+        """Passages for a question in a conversation with documents on, and whether
+        they can answer it."""
+        from app.core.rag.library import Found
+
+        if conversation.collections is None:
+            return Found([], None)
+        find = getattr(self.documents, "find", None)
+        if find is None:  # a library that only ranks passages (tests' fakes)
+            return Found(self.retrieve(conversation, question), None)
+        return find(question, conversation.collections, self.settings.documents.top_k)
 
     def _answer(self, conversation_id: int, cancel: CancelToken, done: Any) -> Iterator[ChatEvent]:
         try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from app.core import language
+from app.core.language import Language
 from app.core.types import Citation, Message, MessageStatus, Role
 
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -29,36 +31,111 @@ def sources_block(citations: Sequence[Citation]) -> str:
     return "\n\n".join(parts)
 
 
+# What the model is told about the answer's language, in that language: a 1.5B model
+# follows an instruction written in the language it should answer in far more often.
+_LANGUAGE_RULE = {
+    "en": "Always answer in English.",
+    "ru": "Всегда отвечай на русском языке.",
+}
+# How an answer says the documents do not have it (recognised by refusal()).
+NOT_IN_DOCUMENTS = {
+    "en": "The documents do not contain this.",
+    "ru": "В документах этого нет.",
+}
+# The documents task comes after the passages and the question: small models follow
+# what comes last.
+# Asked to "reply only: <refusal>" when the passages do not answer, the 1.5B model
+# refused most answerable questions of the dev part, wherever the rule stood; questions
+# the documents cannot answer are mostly turned away before the model (grounding.py),
+# so the model is only asked to say so in its own words.
+_DOCUMENTS_TASK = {
+    "en": "Answer the question from the passages above, in English, in one to three sentences. After each "
+          "sentence write the number of the passage it comes from, like [1]. If the passages do not answer "
+          "the question, say that the documents do not contain the answer.",
+    "ru": "Ответь на вопрос по отрывкам выше, на русском языке, в одном–трёх предложениях. После каждого "
+          "предложения укажи номер отрывка, из которого оно взято, например [1]. Если в отрывках нет ответа, "
+          "скажи, что в документах этого нет.",
+}
+_FOREIGN_SOURCES = {
+    "en": "Some passages are not in English: answer in English anyway.",
+    "ru": "Часть отрывков на английском языке: всё равно отвечай по-русски.",
+}
+_INSIST = {
+    "en": "Important: write the whole answer in English.",
+    "ru": "Важно: весь ответ напиши на русском языке, не на английском.",
+}
+_HEADINGS = {"en": ("Passages", "Question"), "ru": ("Отрывки", "Вопрос")}
+
+
+def language_rule(lang: Language) -> str:
+    """The system-prompt line that fixes the answer's language."""
+    return _LANGUAGE_RULE[lang]
+
+
+def documents_turn(question: str, citations: Sequence[Citation], lang: Language) -> str:
+    """The last user turn when documents are on: the passages, the question, the task."""
+    sources, q = _HEADINGS[lang]
+    task = _DOCUMENTS_TASK[lang]
+    if any(language.detect(c.text) not in (lang, None) for c in citations):
+        task += " " + _FOREIGN_SOURCES[lang]
+    return f"{sources}:\n\n{sources_block(citations)}\n\n{q}: {question.strip()}\n\n{task}"
+
+
 def build_messages(
     system_prompt: str,
     history: Sequence[Message],
     citations: Sequence[Citation] = (),
+    lang: Language | None = None,
+    insist: bool = False,
 ) -> list[dict[str, str]]:
-    """Chat messages for the model: system prompt (+ sources), then the history.
+    """Chat messages for the model: system prompt, then the history, whose last user
+    turn carries the numbered sources and the task when there are citations.
 
-    History ends with the user's question. Empty interrupted answers are dropped: they
-    carry nothing for the model.
+    ``lang`` fixes the answer's language (default: the last question's); ``insist``
+    repeats the language rule at the very end (after an answer in another language). Empty
+    interrupted answers are dropped: they carry nothing for the model.
     """
+    msgs = [m for m in history if m.role != Role.SYSTEM
+            and not (m.role == Role.ASSISTANT and m.status != MessageStatus.COMPLETE and not m.content.strip())]
+    last_user = max((i for i, m in enumerate(msgs) if m.role == Role.USER), default=None)
+    if lang is None:
+        lang = language.answer_language(msgs[last_user].content if last_user is not None else "")
     system = system_prompt.strip()
-    if citations:
-        system += (
-            "\n\nAnswer the user's question using only the numbered sources below. "
-            "After each statement cite its source as [n]. If the sources do not contain "
-            "the answer, say that the documents do not contain it.\n\nSources:\n"
-            + sources_block(citations)
-        )
+    system = f"{system}\n\n{language_rule(lang)}" if system else language_rule(lang)
     out = [{"role": "system", "content": system}]
-    for m in history:
-        if m.role == Role.SYSTEM:
-            continue
-        if m.role == Role.ASSISTANT and m.status != MessageStatus.COMPLETE and not m.content.strip():
-            continue
-        out.append({"role": str(m.role), "content": m.content})
+    for i, m in enumerate(msgs):
+        content = m.content
+        if i == last_user and citations:
+            content = documents_turn(content, citations, lang)
+        if i == last_user and insist:
+            content = f"{content}\n\n{_INSIST[lang]}"
+        out.append({"role": str(m.role), "content": content})
     return out
 
 
-def nothing_found(question: str) -> str:
-    """The reply when documents are on but no passage is relevant."""
-    if is_russian(question):
+def refusal(text: str) -> bool:
+    """Whether an answer is the "not in the documents" reply (or says so in its words)."""
+    t = text.strip().lower().replace("ё", "е")
+    return any(v.lower().replace("ё", "е").rstrip(".") in t for v in NOT_IN_DOCUMENTS.values()) or bool(
+        _REFUSAL.search(t))
+
+
+_REFUSAL = re.compile(
+    r"(?:documents|sources|passages) (?:do not|don't|does not) (?:contain|mention|say|cover|answer)"
+    r"|(?:в|из) (?:\w+ )?(?:документ\w*|источник\w*|отрывк\w*)(?: \w+)? (?:нет|не )"
+    r"|(?:документ\w*|источник\w*|отрывк\w*) не (?:содерж|упомина|говор|отвеча)"
+)
+
+
+def nothing_found(question: str, missing: Sequence[str] = (), lang: Language | None = None) -> str:
+    """The reply when documents are on but no passage can answer; names the question's
+    terms the documents never mention, when there are such."""
+    lang = lang or language.answer_language(question)
+    terms = ", ".join(f"«{t}»" if lang == "ru" else f"“{t}”" for t in missing[:3])
+    if lang == "ru":
+        if terms:
+            return f"В ваших документах нет ни слова о {terms}, поэтому я не буду выдумывать ответ."
         return "В ваших документах не нашлось ничего по этому вопросу, поэтому я не буду выдумывать ответ."
+    if terms:
+        return f"Your documents never mention {terms}, so I won't guess an answer."
     return "I could not find anything about this in your documents, so I won't guess an answer."

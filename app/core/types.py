@@ -53,6 +53,11 @@ class Citation:
     score: float = 0.0
     chunk_id: str = ""
     start_seconds: float | None = None  # for audio transcripts
+    # Why the passage was given to the model (the answer's details).
+    collection: str = ""
+    dense: float = 0.0  # cosine similarity to the question
+    lexical: float = 0.0  # BM25 score (0: no shared word)
+    merged: int = 0  # neighbouring chunks merged into the passage
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,16 @@ class DoneEvent:
     error_params: dict[str, object] = field(default_factory=dict)
 
 
-ChatEvent = Union[TokenEvent, SourcesEvent, StatusEvent, DoneEvent]
+@dataclass(frozen=True)
+class RestartEvent:
+    """The text streamed so far is withdrawn; the answer starts again (``code`` says why:
+    "wrong_language", params: language)."""
+
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+ChatEvent = Union[TokenEvent, SourcesEvent, StatusEvent, RestartEvent, DoneEvent]
 
 # progress(fraction 0..1 or None, text)
 ProgressCallback = Callable[[float | None, str], None]

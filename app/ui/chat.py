@@ -9,7 +9,7 @@ a second however fast the model is.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
@@ -24,6 +24,7 @@ from app.core.types import (
     GenerationStats,
     Message,
     MessageStatus,
+    RestartEvent,
     Role,
     SourcesEvent,
     StatusEvent,
@@ -452,6 +453,18 @@ class ChatPanel(QWidget):
             row = self._shown(req)
             if row is not None and not req.text:
                 self.model.set_note(row, text)
+        elif isinstance(event, RestartEvent):
+            # The core withdrew what streamed (e.g. an answer in the wrong language).
+            self._pending.clear()
+            req.text = ""
+            req.tokens = 0
+            text = codes.restart_text(event)
+            req.note = text
+            self.sig_status.emit(text)
+            row = self._shown(req)
+            if row is not None:
+                self.model.set_text(row, "")
+                self.model.set_note(row, text)
         elif isinstance(event, DoneEvent):
             self._finish(req, event)
 
@@ -518,6 +531,8 @@ class ChatPanel(QWidget):
             self.regenerate()
         elif href == "sova:edit":
             self.start_edit()
+        elif href == "sova:details":
+            self.show_details(row)
         elif href.startswith("cite:"):
             n = int(href.split(":", 1)[1])
             message = self.model.message(row)
@@ -527,6 +542,18 @@ class ChatPanel(QWidget):
                     break
         elif href.startswith(("http://", "https://", "file:")):
             QDesktopServices.openUrl(QUrl(href))
+
+    def show_details(self, row: int) -> None:
+        """The passages the answer in ``row`` was given, and why (a dialog)."""
+        from app.ui.answer_details import AnswerDetailsDialog
+
+        message = self.model.message(row)
+        text = self.model.text(row)
+        dialog = AnswerDetailsDialog(replace(message, content=text), self)
+        dialog.sig_citation.connect(lambda c: self.sig_citation.emit(c, text))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.details_dialog = dialog
+        dialog.show()
 
     def _on_send_button(self) -> None:
         if self._streaming_here():

@@ -239,6 +239,8 @@ class BubbleDelegate(QStyledItemDelegate):
             links.append(self._link("regenerate", self.tr("Regenerate")))
         else:
             links.append(self._link("copy", self.tr("Copy")))
+            if message.citations and not user:
+                links.append(self._link("details", self.tr("Details")))
             if is_last and not self.busy and message.role == Role.ASSISTANT:
                 links.append(self._link("regenerate", self.tr("Regenerate")))
             if is_last and not self.busy and user:

@@ -12,7 +12,7 @@ from typing import Any, Mapping
 from PySide6.QtCore import QCoreApplication
 
 from app.core.types import ModelEvent, ModelPhase
-from app.core.types import Status, StatusEvent
+from app.core.types import RestartEvent, Status, StatusEvent
 
 
 def _fill(template: str, params: Mapping[str, Any], *keys: str) -> str:
@@ -41,6 +41,15 @@ def status_text(event: StatusEvent) -> str:
     if event.code == Status.FITTING_CONTEXT:
         return QCoreApplication.translate("Codes", "Older messages were left out to fit the context window.")
     return event.text
+
+
+def restart_text(event: RestartEvent) -> str:
+    """The window's words for an answer that starts again."""
+    if event.code == "wrong_language":
+        if event.params.get("language") == "ru":
+            return QCoreApplication.translate("Codes", "The model began in another language; answering again in Russian…")
+        return QCoreApplication.translate("Codes", "The model began in another language; answering again in English…")
+    return QCoreApplication.translate("Codes", "Answering again…")
 
 
 def error_text(code: str | None, params: Mapping[str, Any], detail: str) -> str:
@@ -88,6 +97,10 @@ def error_text(code: str | None, params: Mapping[str, Any], detail: str) -> str:
                      params, "path")
     if code == "documents_failed":
         return _fill(QCoreApplication.translate("Codes", "Document search failed (%1); the answer does not use your documents."), params, "reason")
+    if code == "answer_language":
+        if params.get("language") == "ru":
+            return QCoreApplication.translate("Codes", "The model did not answer in Russian, even when asked again.")
+        return QCoreApplication.translate("Codes", "The model did not answer in English, even when asked again.")
     return detail
 
 

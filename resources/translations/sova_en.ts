@@ -2,6 +2,56 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US" sourcelanguage="en">
 <context>
+    <name>AnswerDetails</name>
+    <message>
+        <source>p. %1</source>
+        <translation>p. %1</translation>
+    </message>
+    <message>
+        <source>collection “%1”</source>
+        <translation>collection “%1”</translation>
+    </message>
+    <message>
+        <source>rank score %1</source>
+        <translation>rank score %1</translation>
+    </message>
+    <message>
+        <source>meaning %1</source>
+        <translation>meaning %1</translation>
+    </message>
+    <message>
+        <source>keywords %1</source>
+        <translation>keywords %1</translation>
+    </message>
+    <message>
+        <source>no shared keywords</source>
+        <translation>no shared keywords</translation>
+    </message>
+    <message>
+        <source>%1 neighbouring chunks merged</source>
+        <translation>%1 neighbouring chunks merged</translation>
+    </message>
+    <message>
+        <source>cited in the answer</source>
+        <translation>cited in the answer</translation>
+    </message>
+    <message>
+        <source>not cited</source>
+        <translation>not cited</translation>
+    </message>
+</context>
+<context>
+    <name>AnswerDetailsDialog</name>
+    <message>
+        <source>Answer details</source>
+        <translation>Answer details</translation>
+    </message>
+    <message>
+        <source>The model was given these passages from your documents, best first. The rank score orders them (meaning and keywords together); meaning is the similarity of the passage to the question, keywords the score of the words they share.</source>
+        <translation>The model was given these passages from your documents, best first. The rank score orders them (meaning and keywords together); meaning is the similarity of the passage to the question, keywords the score of the words they share.</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Dismiss</source>
@@ -33,6 +83,10 @@
     <message>
         <source>Copy</source>
         <translation>Copy</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
     </message>
     <message>
         <source>Edit</source>
@@ -191,6 +245,18 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>Older messages were left out to fit the context window.</translation>
     </message>
     <message>
+        <source>The model began in another language; answering again in Russian…</source>
+        <translation>The model began in another language; answering again in Russian…</translation>
+    </message>
+    <message>
+        <source>The model began in another language; answering again in English…</source>
+        <translation>The model began in another language; answering again in English…</translation>
+    </message>
+    <message>
+        <source>Answering again…</source>
+        <translation>Answering again…</translation>
+    </message>
+    <message>
         <source>The model stopped unexpectedly; it is being restarted. The partial answer is saved.</source>
         <translation>The model stopped unexpectedly; it is being restarted. The partial answer is saved.</translation>
     </message>
@@ -269,6 +335,14 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>Document search failed (%1); the answer does not use your documents.</source>
         <translation>Document search failed (%1); the answer does not use your documents.</translation>
+    </message>
+    <message>
+        <source>The model did not answer in Russian, even when asked again.</source>
+        <translation>The model did not answer in Russian, even when asked again.</translation>
+    </message>
+    <message>
+        <source>The model did not answer in English, even when asked again.</source>
+        <translation>The model did not answer in English, even when asked again.</translation>
     </message>
     <message>
         <source>Loading %1…</source>

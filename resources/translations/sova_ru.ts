@@ -2,6 +2,56 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU" sourcelanguage="en">
 <context>
+    <name>AnswerDetails</name>
+    <message>
+        <source>p. %1</source>
+        <translation>с. %1</translation>
+    </message>
+    <message>
+        <source>collection “%1”</source>
+        <translation>коллекция «%1»</translation>
+    </message>
+    <message>
+        <source>rank score %1</source>
+        <translation>оценка ранжирования %1</translation>
+    </message>
+    <message>
+        <source>meaning %1</source>
+        <translation>смысл %1</translation>
+    </message>
+    <message>
+        <source>keywords %1</source>
+        <translation>ключевые слова %1</translation>
+    </message>
+    <message>
+        <source>no shared keywords</source>
+        <translation>нет общих ключевых слов</translation>
+    </message>
+    <message>
+        <source>%1 neighbouring chunks merged</source>
+        <translation>присоединено соседних фрагментов: %1</translation>
+    </message>
+    <message>
+        <source>cited in the answer</source>
+        <translation>процитирован в ответе</translation>
+    </message>
+    <message>
+        <source>not cited</source>
+        <translation>не процитирован</translation>
+    </message>
+</context>
+<context>
+    <name>AnswerDetailsDialog</name>
+    <message>
+        <source>Answer details</source>
+        <translation>Подробности ответа</translation>
+    </message>
+    <message>
+        <source>The model was given these passages from your documents, best first. The rank score orders them (meaning and keywords together); meaning is the similarity of the passage to the question, keywords the score of the words they share.</source>
+        <translation>Модель получила эти отрывки из ваших документов, лучшие — первыми. Их порядок задаёт оценка ранжирования (смысл и ключевые слова вместе); смысл — близость отрывка к вопросу, ключевые слова — оценка общих слов.</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Dismiss</source>
@@ -33,6 +83,10 @@
     <message>
         <source>Copy</source>
         <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Подробности</translation>
     </message>
     <message>
         <source>Edit</source>
@@ -191,6 +245,18 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>Старые сообщения пропущены, чтобы уместиться в окно контекста.</translation>
     </message>
     <message>
+        <source>The model began in another language; answering again in Russian…</source>
+        <translation>Модель начала отвечать на другом языке; отвечаю заново по-русски…</translation>
+    </message>
+    <message>
+        <source>The model began in another language; answering again in English…</source>
+        <translation>Модель начала отвечать на другом языке; отвечаю заново по-английски…</translation>
+    </message>
+    <message>
+        <source>Answering again…</source>
+        <translation>Отвечаю заново…</translation>
+    </message>
+    <message>
         <source>The model stopped unexpectedly; it is being restarted. The partial answer is saved.</source>
         <translation>Модель неожиданно остановилась и перезапускается. Написанная часть ответа сохранена.</translation>
     </message>
@@ -269,6 +335,14 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>Document search failed (%1); the answer does not use your documents.</source>
         <translation>Поиск по документам не удался (%1); ответ дан без ваших документов.</translation>
+    </message>
+    <message>
+        <source>The model did not answer in Russian, even when asked again.</source>
+        <translation>Модель не ответила по-русски даже после повторной просьбы.</translation>
+    </message>
+    <message>
+        <source>The model did not answer in English, even when asked again.</source>
+        <translation>Модель не ответила по-английски даже после повторной просьбы.</translation>
     </message>
     <message>
         <source>Loading %1…</source>

@@ -110,10 +110,13 @@ def evaluate(embedder: str = "e5-small", modes: tuple[str, ...] = MODES, home: P
         off = load_jsonl(EVAL / "offtopic.jsonl")
         for (ql, dl) in GOALS:
             lib = libs[dl]
-            kept = sum(bool(lib.retrieve(q, (), 5)) for q, _ in gold[ql])
+            found = [lib.find(q, (), 5) for q, _ in gold[ql]]
+            kept = sum(bool(f.citations) for f in found)  # passed the similarity threshold
+            answerable = sum(f.answerable for f in found)  # ... and grounding (grounding.py)
             passed = sum(bool(lib.retrieve(o["query"], (), 5)) for o in off if o["lang"] == ql)
             n_off = sum(1 for o in off if o["lang"] == ql)
             out[("relevance", ql, dl)] = (kept / len(gold[ql]), passed, n_off)
+            out[("answerable", ql, dl)] = answerable / len(gold[ql])
         t0 = time.perf_counter()
         for q, _ in gold["en"][:50]:
             libs["en"].retrieve(q, (), 5)
@@ -156,7 +159,8 @@ def main() -> int:
     print("Nothing-relevant threshold (real questions that keep citations; off-topic that get some)")
     for (ql, dl) in GOALS:
         kept, passed, n = res[("relevance", ql, dl)]
-        print(f"  {ql.upper()}->{dl.upper()}: real kept {kept:.1%}; off-topic with citations {passed}/{n}")
+        print(f"  {ql.upper()}->{dl.upper()}: real kept {kept:.1%} (also grounded: {res[('answerable', ql, dl)]:.1%}); "
+              f"off-topic with citations {passed}/{n}")
     print(f"Mean retrieve() latency on 112 docs: {res[('query_ms',)]:.1f} ms; "
           f"ingest EN {res[('ingest_seconds', 'en')]:.1f}s, RU {res[('ingest_seconds', 'ru')]:.1f}s")
     return 0 if ok else 1

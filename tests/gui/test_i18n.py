@@ -15,7 +15,8 @@ from app.ui import i18n, i18n_build
 # Contexts (classes) of the window's own modules; other features' panels add theirs.
 WINDOW_CONTEXTS = {
     "Banner", "BubbleDelegate", "ChatInput", "ChatPanel", "ChatView", "ConversationList",
-    "MainWindow", "SettingsDialog", "SourcePanel", "Codes", "DiagnosticsPage",
+    "MainWindow", "SettingsDialog", "SourcePanel", "Codes", "DiagnosticsPage", "AnswerDetails",
+    "AnswerDetailsDialog",
 }
 
 

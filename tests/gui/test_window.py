@@ -302,6 +302,52 @@ def test_citation_click_shows_source_panel(qtbot, window, assistant, tmp_path, m
     assert opened and opened[0].toLocalFile() == str(doc)
 
 
+def test_answer_details_list_every_passage_and_why(qtbot, window, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cits = (Citation(1, str(tmp_path / "guide.pdf"), 48, "Building / The package", "Run dpkg-buildpackage -us -uc.",
+                     score=7.53, collection="manuals", dense=0.921, lexical=25.8, merged=2),
+            Citation(2, str(tmp_path / "faq.pdf"), 12, "Basics", "Debian is a free system.", score=3.1,
+                     collection="default", dense=0.85, lexical=0.0))
+    chat = window.chat
+    chat._ensure_conversation()
+    from app.core.types import Message
+
+    text = "Run dpkg-buildpackage -us -uc [1]."
+    stored = Message(Role.ASSISTANT, text, id=99, citations=cits)
+    chat.model.append(Message(Role.USER, "how to build?"))
+    chat._start(chat.conversation_id, lambda cancel: iter([SourcesEvent(cits), TokenEvent(text), DoneEvent(stored)]))
+    qtbot.waitSignal(chat.sig_answer_done, timeout=3000).wait()
+    click_link(qtbot, window, 1, "sova:details")
+    dialog = chat.details_dialog
+    qtbot.waitExposed(dialog)
+    shown = dialog.browser.toPlainText()
+    assert "guide.pdf, p. 48" in shown and "faq.pdf, p. 12" in shown
+    assert "collection “manuals”" in shown and "rank score 7.53" in shown and "meaning 0.92" in shown
+    assert "keywords 25.8" in shown and "no shared keywords" in shown and "2 neighbouring chunks merged" in shown
+    assert shown.count("cited in the answer") == 1 and "not cited" in shown
+    assert "Run dpkg-buildpackage -us -uc." in shown
+    with qtbot.waitSignal(chat.sig_citation, timeout=2000) as got:
+        dialog._on_anchor(QUrl("cite:2"))
+    assert got.args[0].n == 2
+    dialog.close()
+
+
+def test_an_answer_started_again_replaces_the_streamed_text(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from app.core.types import Message, RestartEvent
+
+    chat = window.chat
+    chat._ensure_conversation()
+    final = Message(Role.ASSISTANT, "Командой dpkg-buildpackage.", id=98)
+    chat.model.append(Message(Role.USER, "Как собрать пакет?"))
+    notes: list[str] = []
+    chat.sig_status.connect(notes.append)
+    chat._start(chat.conversation_id, lambda cancel: iter([
+        TokenEvent("You can build it with "), RestartEvent("wrong_language", {"language": "ru"}),
+        TokenEvent("Командой dpkg-buildpackage."), DoneEvent(final)]))
+    qtbot.waitSignal(chat.sig_answer_done, timeout=3000).wait()
+    assert chat.model.text(1) == "Командой dpkg-buildpackage."
+    assert any("answering again in Russian" in n for n in notes)
+
+
 def test_documents_toggle_is_per_conversation(qtbot, window, assistant) -> None:  # type: ignore[no-untyped-def]
     window.chat.docs_toggle.setChecked(True)
     cid = window.chat.conversation_id

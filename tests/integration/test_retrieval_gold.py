@@ -48,6 +48,10 @@ def test_threshold_keeps_real_questions_and_drops_off_topic(results: dict) -> No
         kept, passed, n = results[("relevance", *pair)]
         assert kept >= 0.95, (pair, kept)
         assert passed <= n // 4, (pair, passed, n)
+        # Grounding turns a few more away: in this gold the headings (the questions) are
+        # cut from the indexed text, so a name only the heading has ("VoIP") is missing
+        # from the index (measured 0.95-0.99 same-language, 0.94 RU->EN).
+        assert results[("answerable", *pair)] >= 0.92, (pair, results[("answerable", *pair)])
 
 
 def test_gold_material_is_in_the_repo() -> None:

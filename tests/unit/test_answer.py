@@ -52,7 +52,7 @@ def test_a_step_adds_instructions_and_options_and_a_hook_amends_the_answer() -> 
     events = list(a.ask(conv.id, "Hello"))
     assert any(isinstance(e, StatusEvent) and e.code == Status.FITTING_CONTEXT for e in events)
     system = llm.calls[0][0]
-    assert system["role"] == "system" and system["content"].endswith("Speak like a pirate.")
+    assert system["role"] == "system" and "Speak like a pirate." in system["content"]
     assert llm.options[0] is not None and llm.options[0].temperature == 1.3
     done = events[-1]
     assert isinstance(done, DoneEvent) and done.message.content.strip().endswith("-- Sova")
@@ -90,9 +90,72 @@ def test_document_search_failure_is_a_coded_warning_and_the_answer_goes_on() -> 
     def broken(conv, q):  # type: ignore[no-untyped-def]
         raise OSError("index folder is gone")
 
-    a.pipeline.steps[0]._retrieve = broken  # the documents step
+    a.pipeline.steps[0]._find = broken  # the documents step
     conv = a.new_conversation()
     a.set_documents(conv.id, ())
     done = list(a.ask(conv.id, "q"))[-1]
     assert done.error_code == "documents_failed" and "index folder is gone" in str(done.error_params["reason"])
     assert done.message.content.strip() == "answer without documents"
+
+
+class Replies(FakeLLM):
+    """Answers each call with the next reply of a list."""
+
+    def __init__(self, *replies: str) -> None:
+        super().__init__(reply=replies[0])
+        self._replies = list(replies)
+
+    def stream_chat(self, messages, cancel, options=None):  # type: ignore[no-untyped-def]
+        self.reply = self._replies[min(len(self.calls), len(self._replies) - 1)]
+        return super().stream_chat(messages, cancel, options)
+
+
+def test_an_answer_in_the_wrong_language_is_withdrawn_and_asked_again() -> None:
+    from app.core.types import RestartEvent
+
+    english = "You can build the package with dpkg-buildpackage, which is part of the dpkg-dev package."
+    llm = Replies(english, "Пакет собирают командой dpkg-buildpackage из пакета dpkg-dev.")
+    a = make(llm)
+    conv = a.new_conversation()
+    events = list(a.ask(conv.id, "Какой командой собрать пакет из исходников?"))
+    restart = [e for e in events if isinstance(e, RestartEvent)]
+    assert len(restart) == 1 and restart[0].code == "wrong_language" and restart[0].params == {"language": "ru"}
+    # Stopped early: the English answer did not stream to its end.
+    before = "".join(e.text for e in events[: events.index(restart[0])] if isinstance(e, TokenEvent))
+    assert before and len(before) < len(english)
+    done = events[-1]
+    assert isinstance(done, DoneEvent) and done.error is None
+    assert done.message.content == "Пакет собирают командой dpkg-buildpackage из пакета dpkg-dev."
+    assert a.messages(conv.id)[-1].content == done.message.content
+    # The second request repeats the rule at the very end.
+    assert llm.calls[1][-1]["content"].endswith("весь ответ напиши на русском языке, не на английском.")
+
+
+def test_an_answer_still_in_the_wrong_language_is_kept_with_a_warning() -> None:
+    llm = Replies("Use dpkg-buildpackage to build it from the source tree, it is in dpkg-dev.")
+    a = make(llm)
+    conv = a.new_conversation()
+    done = list(a.ask(conv.id, "Как собрать пакет?"))[-1]
+    assert isinstance(done, DoneEvent) and done.error_code == "answer_language"
+    assert done.message.status == MessageStatus.COMPLETE and "dpkg-buildpackage" in done.message.content
+    assert len(llm.calls) == 2
+
+
+def test_an_answer_in_the_right_language_is_asked_once() -> None:
+    llm = Replies("Командой dpkg-buildpackage.")
+    a = make(llm)
+    conv = a.new_conversation()
+    done = list(a.ask(conv.id, "Как собрать пакет?"))[-1]
+    assert isinstance(done, DoneEvent) and done.error is None and len(llm.calls) == 1
+
+
+def test_not_in_the_documents_cites_nothing() -> None:
+    from app.core.answer import CitationHook
+    from app.core.types import Citation
+
+    a = make(FakeLLM())
+    conv = a.new_conversation()
+    ctx = a.pipeline.context(conv)
+    ctx.citations = [Citation(1, "/d/a.pdf", 1, "H", "The documents say a lot about this.")]
+    assert CitationHook().run(ctx, "The documents do not contain this [1].", MessageStatus.COMPLETE) == \
+        "The documents do not contain this."

@@ -146,8 +146,9 @@ def test_documents_on_puts_numbered_sources_in_the_prompt() -> None:
     events = drain(a.ask(conv.id, "How is Debian pronounced?"))
     sources = [e for e in events if isinstance(e, SourcesEvent)]
     assert sources and sources[0].citations == (cit,)
-    system = llm.calls[-1][0]["content"]
-    assert "[1]" in system and "Deb'-ee-en" in system and "page 4" in system
+    turn = llm.calls[-1][-1]["content"]  # sources, then the question, then the task
+    assert turn.index("[1]") < turn.index("Deb'-ee-en") < turn.index("How is Debian pronounced?")
+    assert "page 4" in turn and "in English" in turn
     assert events[-1].message.citations == (cit,)
 
 

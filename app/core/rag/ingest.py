@@ -199,6 +199,16 @@ class Registry:
             ).fetchall()
         return [ChunkRow(*r) for r in rows]
 
+    def neighbours(self, path: str, ordinal: int, n: int) -> list[ChunkRow]:
+        """The chunks of ``path`` from ordinal-n to ordinal+n, in order."""
+        with self.lock:
+            rows = self.conn.execute(
+                "SELECT chunk_id, path, collection, ordinal, page, heading, text, char_start FROM chunks "
+                "WHERE path=? AND ordinal BETWEEN ? AND ? ORDER BY ordinal",
+                (path, ordinal - n, ordinal + n),
+            ).fetchall()
+        return [ChunkRow(*r) for r in rows]
+
     def chunk_rows(self, ids: Sequence[str]) -> dict[str, ChunkRow]:
         out: dict[str, ChunkRow] = {}
         with self.lock:

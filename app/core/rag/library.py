@@ -38,6 +38,8 @@ from app.core.rag.ingest import (
 from app.core.types import CancelToken, Cancelled, Citation, ProgressCallback, no_progress
 
 if TYPE_CHECKING:
+    from app.core.rag.grounding import Grounding
+    from app.core.rag.passages import PassagePolicy
     from app.core.service.jobs import Job, JobRunner
 
 log = logging.getLogger(__name__)
@@ -99,6 +101,23 @@ class IngestProgress:
     fraction: float | None
     text: str
     eta_seconds: float | None
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a document search found for a question."""
+
+    citations: list[Citation]
+    grounding: "Grounding | None"  # None: nothing passed the similarity threshold
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.citations) and (self.grounding is None or self.grounding.answerable)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """Question terms the documents never mention (for the reply)."""
+        return self.grounding.missing if self.grounding is not None else ()
 
 
 @dataclass(frozen=True)
@@ -700,24 +719,40 @@ class DocumentLibrary:
             return True
         return hit.dense >= self.threshold(query, passage) - margin and hit.dense > 0.0
 
-    def retrieve(self, query: str, collections: tuple[str, ...], k: int) -> list[Citation]:
-        """Numbered passages (1..k) for a question, or [] when nothing is relevant enough."""
-        ranked = self.search(query, tuple(collections), k)
+    def find(self, query: str, collections: tuple[str, ...], k: int,
+             policy: "PassagePolicy | None" = None) -> Found:
+        """Numbered passages (1..k) for a question, and whether they can answer it.
+
+        The policy (app.core.rag.passages) merges neighbours, drops repeats and weak
+        tails, and keeps the text within its budget; grounding (app.core.rag.grounding)
+        says when the documents cannot answer although passages were found.
+        """
+        from app.core.rag import grounding, passages
+
+        policy = policy or passages.DEFAULT_POLICY
+        ranked = self.search(query, tuple(collections), k + 3)
         if not ranked:
-            return []
+            return Found([], None)
         rows = self.registry.chunk_rows([s.chunk_id for s, _ in ranked])
         first = rows.get(ranked[0][0].chunk_id)
         if first is None or not self.is_relevant(query, ranked[0][0], first.text):
-            return []
-        out: list[Citation] = []
-        for best, score in ranked:
-            r = rows.get(best.chunk_id)
-            if r is None or not self.is_relevant(query, best, r.text, TAIL_MARGIN):
-                continue
-            out.append(Citation(n=len(out) + 1, path=r.path, page=r.page, heading=r.heading, text=r.text,
-                                score=float(score), chunk_id=r.chunk_id,
-                                start_seconds=transcript_seconds(r.path, r.heading)))
-        return out
+            return Found([], None)
+        relevant = [(best, score, rows[best.chunk_id]) for best, score in ranked
+                    if best.chunk_id in rows and self.is_relevant(query, best, rows[best.chunk_id].text, TAIL_MARGIN)]
+        chosen = passages.select(relevant, query, lambda r, n: self.registry.neighbours(r.path, r.ordinal, n),
+                                 replace(policy, max_passages=k))
+        cites = [Citation(n=i, path=p.row.path, page=p.row.page, heading=p.row.heading, text=p.text,
+                          score=float(p.score), chunk_id=p.row.chunk_id,
+                          start_seconds=transcript_seconds(p.row.path, p.row.heading),
+                          collection=p.row.collection, dense=p.dense, lexical=p.lexical, merged=p.merged)
+                 for i, p in enumerate(chosen, 1)]
+        return Found(cites, grounding.check(query, [c.text for c in cites], self._df(), self._chunk_count()))
+
+    def retrieve(self, query: str, collections: tuple[str, ...], k: int,
+                 policy: "PassagePolicy | None" = None) -> list[Citation]:
+        """The passages for a question, or [] when the documents cannot answer it."""
+        found = self.find(query, collections, k, policy)
+        return found.citations if found.answerable else []
 
     # ---- audio transcripts (voice feature; see transcript_sections below) -------------------
 

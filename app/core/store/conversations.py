@@ -32,7 +32,8 @@ def _stats_from_json(text: str | None) -> GenerationStats | None:
 def _citations_from_json(text: str | None) -> tuple[Citation, ...]:
     if not text:
         return ()
-    return tuple(Citation(**c) for c in json.loads(text))
+    known = Citation.__dataclass_fields__
+    return tuple(Citation(**{k: v for k, v in c.items() if k in known}) for c in json.loads(text))
 
 
 class Store:

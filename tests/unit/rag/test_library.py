@@ -196,8 +196,8 @@ def test_assistant_answers_from_documents_or_says_nothing_found(tmp_path: Path, 
     events = list(a.ask(conv.id, "Is Etna an active volcano?"))
     sources = next(e for e in events if isinstance(e, SourcesEvent))
     assert sources.citations and sources.citations[0].path.endswith("volcano.txt")
-    system = llm.calls[-1][0]["content"]
-    assert "[1]" in system and "Etna is an active volcano" in system
+    turn = llm.calls[-1][-1]["content"]  # the sources travel with the question
+    assert "[1]" in turn and "Etna is an active volcano" in turn and "Is Etna an active volcano?" in turn
     done = events[-1]
     assert isinstance(done, DoneEvent) and done.message.citations == sources.citations
     # Nothing relevant: the model is not even asked; the reply says so.

@@ -1,0 +1,81 @@
+"""The answer's details: every passage given to the model, and why it was chosen.
+
+When an answer goes wrong, the first question is "what did the model see?". This
+dialog lists each numbered passage with its file, page, heading and collection, the
+scores that put it there (the fused rank score, the meaning similarity, the keyword
+score), how many neighbouring chunks were merged into it, whether the answer cites it,
+and its full text. A passage's link opens it in the Source panel.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from PySide6.QtCore import QCoreApplication, QUrl, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from app.core.types import Citation, Message
+
+
+
+
+def details_html(message: Message) -> str:
+    """The passages of an answer as HTML."""
+    cited = {int(n) for n in re.findall(r"\[(\d+)\]", message.content)}
+    parts = []
+    for c in message.citations:
+        where = html.escape(c.path.replace("\\", "/").rsplit("/", 1)[-1])
+        if c.page:
+            where += ", " + html.escape(QCoreApplication.translate("AnswerDetails", "p. %1").replace("%1", str(c.page)))
+        head = f"<a href='cite:{c.n}'><b>[{c.n}]</b></a> {where}"
+        if c.heading:
+            head += f" — <i>{html.escape(c.heading.strip(' >'))}</i>"
+        facts = [
+            QCoreApplication.translate("AnswerDetails", "collection “%1”").replace("%1", html.escape(c.collection or "default")),
+            QCoreApplication.translate("AnswerDetails", "rank score %1").replace("%1", f"{c.score:.2f}"),
+            QCoreApplication.translate("AnswerDetails", "meaning %1").replace("%1", f"{c.dense:.2f}"),
+            QCoreApplication.translate("AnswerDetails", "keywords %1").replace("%1", f"{c.lexical:.1f}") if c.lexical else QCoreApplication.translate("AnswerDetails", "no shared keywords"),
+        ]
+        if c.merged:
+            facts.append(QCoreApplication.translate("AnswerDetails", "%1 neighbouring chunks merged").replace("%1", str(c.merged)))
+        facts.append(QCoreApplication.translate("AnswerDetails", "cited in the answer") if c.n in cited else QCoreApplication.translate("AnswerDetails", "not cited"))
+        text = html.escape(c.text.strip()).replace("\n", "<br>")
+        parts.append(f"<p>{head}<br><span style='color:gray'>{' · '.join(facts)}</span></p>"
+                     f"<blockquote style='margin-left:12px'>{text}</blockquote>")
+    return "".join(parts)
+
+
+class AnswerDetailsDialog(QDialog):
+    """The passages behind one answer."""
+
+    sig_citation = Signal(object)  # Citation: show it in the Source panel
+
+    def __init__(self, message: Message, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Answer details"))
+        self.resize(640, 560)
+        self.message = message
+        lay = QVBoxLayout(self)
+        intro = QLabel(self.tr("The model was given these passages from your documents, best first. "
+                               "The rank score orders them (meaning and keywords together); meaning is the "
+                               "similarity of the passage to the question, keywords the score of the words "
+                               "they share."))
+        intro.setWordWrap(True)
+        lay.addWidget(intro)
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.anchorClicked.connect(self._on_anchor)
+        self.browser.setHtml(details_html(message))
+        lay.addWidget(self.browser, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def _on_anchor(self, url: QUrl) -> None:
+        href = url.toString()
+        if href.startswith("cite:"):
+            n = int(href.split(":", 1)[1])
+            citation: Citation | None = next((c for c in self.message.citations if c.n == n), None)
+            if citation is not None:
+                self.sig_citation.emit(citation)
