@@ -10,6 +10,7 @@ from app.core.language import Language
 from app.core.types import Citation, Message, MessageStatus, Role
 
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+_FOOTNOTE = re.compile(r"\[\d+\]")
 
 
 def is_russian(text: str) -> bool:
@@ -27,7 +28,8 @@ def sources_block(citations: Sequence[Citation]) -> str:
             where += f", page {c.page}"
         if c.heading:
             where += f", {c.heading}"
-        parts.append(f"[{c.n}] ({where})\n{c.text.strip()}")
+        # Footnote marks in the document ("risk![1]") would read as citations.
+        parts.append(f"[{c.n}] ({where})\n{_FOOTNOTE.sub('', c.text).strip()}")
     return "\n\n".join(parts)
 
 
@@ -47,24 +49,22 @@ NOT_IN_DOCUMENTS = {
 # Asked to "reply only: <refusal>" when the passages do not answer, the 1.5B model
 # refused most answerable questions of the dev part, wherever the rule stood; questions
 # the documents cannot answer are mostly turned away before the model (grounding.py),
-# so the model is only asked to say so in its own words.
-_DOCUMENTS_TASK = {
-    "en": "Answer the question from the passages above, in English, in one to three sentences. After each "
-          "sentence write the number of the passage it comes from, like [1]. If the passages do not answer "
-          "the question, say that the documents do not contain the answer.",
-    "ru": "Ответь на вопрос по отрывкам выше, на русском языке, в одном–трёх предложениях. После каждого "
-          "предложения укажи номер отрывка, из которого оно взято, например [1]. Если в отрывках нет ответа, "
-          "скажи, что в документах этого нет.",
-}
-_FOREIGN_SOURCES = {
-    "en": "Some passages are not in English: answer in English anyway.",
-    "ru": "Часть отрывков на английском языке: всё равно отвечай по-русски.",
-}
+# so the model is only asked to say so in its own words. The task is in English for
+# both languages (given Russian instructions, the model repeated them as its answer),
+# names the answer's language, and the question comes last, where the answer begins.
+_DOCUMENTS_TASK = (
+    "Answer the question below from these passages, in {language}, in one to three sentences. After each "
+    "sentence write the number of the passage it comes from, like [1]. If the passages do not answer the "
+    "question, say that the documents do not contain the answer."
+)
+_LANGUAGE_NAME = {"en": "English", "ru": "Russian"}
+_FOREIGN_SOURCES = "Some passages are in another language: answer in {language} anyway."
 _INSIST = {
     "en": "Important: write the whole answer in English.",
     "ru": "Важно: весь ответ напиши на русском языке, не на английском.",
 }
-_HEADINGS = {"en": ("Passages", "Question"), "ru": ("Отрывки", "Вопрос")}
+_HEADINGS = {"en": ("Passages from the user's documents", "Question"),
+             "ru": ("Passages from the user's documents", "Вопрос")}
 
 
 def language_rule(lang: Language) -> str:
@@ -73,12 +73,12 @@ def language_rule(lang: Language) -> str:
 
 
 def documents_turn(question: str, citations: Sequence[Citation], lang: Language) -> str:
-    """The last user turn when documents are on: the passages, the question, the task."""
+    """The last user turn when documents are on: the passages, the task, the question."""
     sources, q = _HEADINGS[lang]
-    task = _DOCUMENTS_TASK[lang]
+    task = _DOCUMENTS_TASK.format(language=_LANGUAGE_NAME[lang])
     if any(language.detect(c.text) not in (lang, None) for c in citations):
-        task += " " + _FOREIGN_SOURCES[lang]
-    return f"{sources}:\n\n{sources_block(citations)}\n\n{q}: {question.strip()}\n\n{task}"
+        task += " " + _FOREIGN_SOURCES.format(language=_LANGUAGE_NAME[lang])
+    return f"{sources}:\n\n{sources_block(citations)}\n\n{task}\n\n{q}: {question.strip()}"
 
 
 def build_messages(

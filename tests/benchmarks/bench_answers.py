@@ -167,6 +167,7 @@ def baseline_ttft(assistant: Any, item: ev.Item) -> float | None:
     """Time to the first token with the prompt Sova used before the answer-quality work:
     the top five passages, whole, after the old instruction, then the question."""
     from app.core.llm.base import ChatRequest, GenerationOptions
+    from app.core.types import CancelToken
     from app.core.service.scheduler import Priority
 
     from app.core.rag.library import TAIL_MARGIN
@@ -190,7 +191,7 @@ def baseline_ttft(assistant: Any, item: ev.Item) -> float | None:
               "the answer, say that the documents do not contain it.\n\nSources:\n" + "\n\n".join(sources))
     request = ChatRequest(({"role": "system", "content": system}, {"role": "user", "content": item.question}),
                           GenerationOptions.from_settings(assistant.settings.generation).with_(max_tokens=4))
-    for piece in assistant.generate(request, None, priority=Priority.INTERACTIVE):
+    for piece in assistant.generate(request, CancelToken(), priority=Priority.INTERACTIVE):
         if isinstance(piece, str) and piece.strip():
             return time.perf_counter() - t0
     return None

@@ -23,10 +23,12 @@ def test_sources_question_and_task_travel_in_the_last_user_turn() -> None:
     assert [m["role"] for m in msgs] == ["system", "user", "assistant", "user"]
     assert msgs[1]["content"] == "Hi"  # earlier turns carry no sources
     turn = msgs[-1]["content"]
-    assert turn.startswith("Отрывки:") and "[1] (guide.pdf, page 48, Building)" in turn
-    assert turn.index("dpkg-buildpackage -us") < turn.index("Вопрос: Как собрать пакет?") < turn.index("на русском языке")
-    assert "в документах этого нет" in turn
-    assert "на английском" in turn  # an English source: answer in Russian anyway
+    assert turn.startswith("Passages from the user's documents:") and "[1] (guide.pdf, page 48, Building)" in turn
+    # passages, then the task naming the answer's language, then the question last
+    assert turn.index("dpkg-buildpackage -us") < turn.index("in Russian") < turn.index("Вопрос: Как собрать пакет?")
+    assert turn.endswith("Вопрос: Как собрать пакет?")
+    assert "documents do not contain the answer" in turn
+    assert "another language: answer in Russian anyway" in turn  # an English passage
 
 
 def test_insisting_repeats_the_language_rule_last() -> None:
@@ -40,3 +42,9 @@ def test_refusals_are_recognised_in_both_languages() -> None:
     assert prompts.refusal("The documents do not contain this.")
     assert prompts.refusal("Источники не содержат ответа на этот вопрос.")
     assert not prompts.refusal("Соберите пакет командой dpkg-buildpackage [1].")
+
+
+def test_footnote_marks_in_passages_do_not_reach_the_model() -> None:
+    note = Citation(1, "/d/manual.html", None, "Git", "Use git clone at your own risk![1] Reports are welcome.[12]")
+    block = prompts.sources_block([note])
+    assert block == "[1] (manual.html, Git)\nUse git clone at your own risk! Reports are welcome."

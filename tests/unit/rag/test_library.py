@@ -12,6 +12,7 @@ import pytest
 
 from app.core.config import load_settings
 from app.core.rag import library as library_mod
+from app.core.rag import retrieval as retrieval_mod
 from app.core.rag.ingest import FileStatus
 from app.core.rag.loaders import PasswordRequired, open_document
 from tests.fakes.embedder import FakeEmbedder
@@ -241,14 +242,14 @@ def test_selected_collections_are_over_fetched_then_filtered(tmp_path: Path, mon
     assert both and all(lib.registry.chunk_keys([s.chunk_id])[s.chunk_id][2] in ("big", "small") for s, _ in both)
     # an over-fetch that holds too few selected chunks falls back to Chroma's filter
     calls.clear()
-    monkeypatch.setattr(library_mod, "OVERFETCH_MARGIN", 0.01)
+    monkeypatch.setattr(retrieval_mod, "OVERFETCH_MARGIN", 0.01)
     only = lib.search("topic0 words about subject1", ("small",), 5)
     assert [c for _, c in calls] == [(), ("small",)]
     assert only and {Path(lib.registry.chunk_keys([s.chunk_id])[s.chunk_id][0]).parent.name for s, _ in only} == {"small"}
     # a selection too small to over-fetch for goes to the filter directly
     calls.clear()
-    monkeypatch.setattr(library_mod, "OVERFETCH_MARGIN", 2.0)
-    monkeypatch.setattr(library_mod, "MAX_OVERFETCH", 10)
+    monkeypatch.setattr(retrieval_mod, "OVERFETCH_MARGIN", 2.0)
+    monkeypatch.setattr(retrieval_mod, "MAX_OVERFETCH", 10)
     assert lib.search("topic0 words about subject1", ("small",), 5)
     assert [c for _, c in calls] == [("small",)]
     lib.close()
