@@ -259,12 +259,13 @@ class AnswerPipeline:
         error: SovaError | None = ctx.warning
         last_save = time.monotonic()
         try:
+            retry: str | None = None  # why the previous attempt was withdrawn
             for attempt in range(LANGUAGE_ATTEMPTS):
                 system = ctx.system_prompt
                 if ctx.instructions:
                     system = "\n\n".join([system, *ctx.instructions])
                 messages = prompts.build_messages(system, ctx.history, ctx.citations, ctx.language,
-                                                  insist=attempt > 0)
+                                                  insist=retry == "wrong_language", cite=retry != "markers_only")
                 request = ChatRequest(tuple(messages), ctx.options)
                 attempt_cancel = LinkedToken(cancel)
                 wrong_language = False
@@ -290,16 +291,21 @@ class AnswerPipeline:
                     break
                 text = "".join(parts)
                 wrong_language = wrong_language or not language.matches(text, ctx.language)
-                if not wrong_language:
+                empty = bool(ctx.citations) and prompts.markers_only(text)
+                if not (wrong_language or empty):
                     break
                 if attempt + 1 < LANGUAGE_ATTEMPTS:
                     # Not shown as final: the streamed text is withdrawn and the model asked
-                    # again, with the language rule repeated last.
-                    log.info("answer in the wrong language (wanted %s); answering again", ctx.language)
-                    ctx.details["answered_again"] = "language"
+                    # again, with the language rule repeated last (or, after an answer of
+                    # bare markers, without the marker rule: the hook adds them).
+                    retry = "markers_only" if empty else "wrong_language"
+                    log.info("answer withdrawn (%s, wanted %s); answering again", retry, ctx.language)
+                    ctx.details["answered_again"] = retry
                     parts.clear()
                     self.store.update_message(msg.id, content="", conversation_id=cid)
-                    yield RestartEvent("wrong_language", {"language": ctx.language})
+                    yield RestartEvent(retry, {"language": ctx.language})
+                elif empty:
+                    break
                 else:
                     error = SovaError(f"The answer is not in the question's language ({ctx.language}).",
                                       code="answer_language", language=ctx.language)

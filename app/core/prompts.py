@@ -57,6 +57,12 @@ _DOCUMENTS_TASK = (
     "sentence write the number of the passage it comes from, like [1]. If the passages do not answer the "
     "question, say that the documents do not contain the answer."
 )
+# For a model that answered with markers only (the 0.5B model does): no marker rule;
+# the citation hook attaches them afterwards.
+_DOCUMENTS_TASK_PLAIN = (
+    "Answer the question below from these passages, in {language}, in one to three sentences. If the "
+    "passages do not answer the question, say that the documents do not contain the answer."
+)
 _LANGUAGE_NAME = {"en": "English", "ru": "Russian"}
 _FOREIGN_SOURCES = "Some passages are in another language: answer in {language} anyway."
 _INSIST = {
@@ -72,10 +78,11 @@ def language_rule(lang: Language) -> str:
     return _LANGUAGE_RULE[lang]
 
 
-def documents_turn(question: str, citations: Sequence[Citation], lang: Language) -> str:
-    """The last user turn when documents are on: the passages, the task, the question."""
+def documents_turn(question: str, citations: Sequence[Citation], lang: Language, cite: bool = True) -> str:
+    """The last user turn when documents are on: the passages, the task, the question
+    (``cite``: the task asks for [n] markers)."""
     sources, q = _HEADINGS[lang]
-    task = _DOCUMENTS_TASK.format(language=_LANGUAGE_NAME[lang])
+    task = (_DOCUMENTS_TASK if cite else _DOCUMENTS_TASK_PLAIN).format(language=_LANGUAGE_NAME[lang])
     if any(language.detect(c.text) not in (lang, None) for c in citations):
         task += " " + _FOREIGN_SOURCES.format(language=_LANGUAGE_NAME[lang])
     return f"{sources}:\n\n{sources_block(citations)}\n\n{task}\n\n{q}: {question.strip()}"
@@ -87,12 +94,14 @@ def build_messages(
     citations: Sequence[Citation] = (),
     lang: Language | None = None,
     insist: bool = False,
+    cite: bool = True,
 ) -> list[dict[str, str]]:
     """Chat messages for the model: system prompt, then the history, whose last user
     turn carries the numbered sources and the task when there are citations.
 
     ``lang`` fixes the answer's language (default: the last question's); ``insist``
-    repeats the language rule at the very end (after an answer in another language). Empty
+    repeats the language rule at the very end (after an answer in another language);
+    ``cite`` False leaves the marker rule out (after an answer of markers only). Empty
     interrupted answers are dropped: they carry nothing for the model.
     """
     msgs = [m for m in history if m.role != Role.SYSTEM
@@ -106,7 +115,7 @@ def build_messages(
     for i, m in enumerate(msgs):
         content = m.content
         if i == last_user and citations:
-            content = documents_turn(content, citations, lang)
+            content = documents_turn(content, citations, lang, cite)
         if i == last_user and insist:
             content = f"{content}\n\n{_INSIST[lang]}"
         out.append({"role": str(m.role), "content": content})
@@ -139,3 +148,8 @@ def nothing_found(question: str, missing: Sequence[str] = (), lang: Language | N
     if terms:
         return f"Your documents never mention {terms}, so I won't guess an answer."
     return "I could not find anything about this in your documents, so I won't guess an answer."
+
+
+def markers_only(text: str) -> bool:
+    """An answer with no words, only citation markers and punctuation ("[1]. [2]")."""
+    return bool(text.strip()) and not re.sub(r"\[\d+\]|[\W_]", "", text)

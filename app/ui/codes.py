@@ -49,6 +49,8 @@ def restart_text(event: RestartEvent) -> str:
         if event.params.get("language") == "ru":
             return QCoreApplication.translate("Codes", "The model began in another language; answering again in Russian…")
         return QCoreApplication.translate("Codes", "The model began in another language; answering again in English…")
+    if event.code == "markers_only":
+        return QCoreApplication.translate("Codes", "The model answered with source numbers only; answering again…")
     return QCoreApplication.translate("Codes", "Answering again…")
 
 

@@ -253,6 +253,10 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>The model began in another language; answering again in English…</translation>
     </message>
     <message>
+        <source>The model answered with source numbers only; answering again…</source>
+        <translation>The model answered with source numbers only; answering again…</translation>
+    </message>
+    <message>
         <source>Answering again…</source>
         <translation>Answering again…</translation>
     </message>

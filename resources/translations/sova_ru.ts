@@ -253,6 +253,10 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>Модель начала отвечать на другом языке; отвечаю заново по-английски…</translation>
     </message>
     <message>
+        <source>The model answered with source numbers only; answering again…</source>
+        <translation>Модель ответила одними номерами источников; отвечаю заново…</translation>
+    </message>
+    <message>
         <source>Answering again…</source>
         <translation>Отвечаю заново…</translation>
     </message>

@@ -112,6 +112,7 @@ def has_any_fact(text: str, facts: Sequence[Sequence[str]]) -> bool:
 _REFUSAL = re.compile(
     r"not (?:find|found|contain|mention|cover|include|provide|say|have|given|present|in (?:the|your) (?:documents|sources))"
     r"|(?:documents|sources|passages) (?:do|does) not|no (?:information|mention)|(?:isn't|is not|aren't) (?:mentioned|covered|in the)"
+    r"|never mention|нет ни слова"
     r"|не наш|не наход|не содерж|нет (?:информации|сведений|ответа|данных)|не упомина|не указан|не описан|не приводит"
     r"|в (?:\w+ )?(?:документах|источниках)(?: \w+)? (?:нет|не )",
     re.IGNORECASE,
@@ -132,12 +133,13 @@ class AnswerScore:
     fact: bool
     language_ok: bool
     refused: bool
-    cited: int  # [n] markers that point at a passage
-    cited_precise: int  # ... whose passage holds a fact
+    cited: int  # markers on the sentences stating an expected fact
+    cited_precise: int  # ... whose passage holds that fact
     dangling: int  # [n] markers that point at nothing
     ttft_s: float | None
     total_s: float
     passages: list[tuple[str, int | None]] = field(default_factory=list)
+    citations: list[dict[str, object]] = field(default_factory=list)  # n, path, page, text (saved runs)
 
 
 def score_answer(item: Item, text: str, citations: Sequence[object], ttft_s: float | None,
@@ -145,7 +147,12 @@ def score_answer(item: Item, text: str, citations: Sequence[object], ttft_s: flo
     """Score an answer and its citations (objects with n, path, page, text)."""
     by_n = {c.n: c for c in citations}  # type: ignore[attr-defined]
     marks = {int(m) for m in _MARK.findall(text)}
-    cited = [by_n[n] for n in marks if n in by_n]
+    # The markers of the sentences that state an expected fact, and whether the passage
+    # each points at holds that fact.
+    cited = []
+    for sentence in re.split(r"(?<=[.!?…])\s+|\n+", text):
+        if item.facts and has_any_fact(sentence, item.facts):
+            cited += [by_n[int(n)] for n in _MARK.findall(sentence) if int(n) in by_n]
     precise = sum(has_any_fact(c.text, item.facts) for c in cited) if item.facts else 0  # type: ignore[attr-defined]
     return AnswerScore(
         item=item, text=text,
@@ -155,6 +162,7 @@ def score_answer(item: Item, text: str, citations: Sequence[object], ttft_s: flo
         cited=len(cited), cited_precise=precise, dangling=len(marks - set(by_n)),
         ttft_s=ttft_s, total_s=total_s,
         passages=[(c.path, c.page) for c in citations],  # type: ignore[attr-defined]
+        citations=[{"n": c.n, "path": c.path, "page": c.page, "text": c.text} for c in citations],  # type: ignore[attr-defined]
     )
 
 

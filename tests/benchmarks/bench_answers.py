@@ -251,7 +251,8 @@ def report(model_id: str, res: dict[str, Any], goals: bool) -> bool:
         answered = sum(not s.refused for s in doc)
         print(f"{lang.upper()}: fact present          {_pct(fact, len(doc))}   goal {GOAL_FACT[lang]:.0%}")
         print(f"    answered in {lang.upper()}         {_pct(lang_ok, len(withdocs))}   goal 100%")
-        print(f"    citation precision      {_pct(precise, cited)}   goal {GOAL_CITE:.0%}; markers pointing at nothing: {dangling}")
+        print(f"    citation precision      {_pct(precise, cited)}   goal {GOAL_CITE:.0%} (markers on the sentences "
+              f"stating a fact whose passage holds it); markers pointing at nothing: {dangling}")
         print(f"    'not in your documents' {_pct(refused, len(una))}   goal {GOAL_REFUSE:.0%}; real questions answered {_pct(answered, len(doc))}")
         if gen:
             print(f"    general: fact present   {_pct(sum(s.fact for s in gen), len(gen))}; "
@@ -318,7 +319,8 @@ def main() -> int:
         ok &= report(model_id, res, goals=n == 0 and args.split == "heldout")
         saved[model_id] = [{"id": s.item.id, "text": s.text, "fact": s.fact, "language_ok": s.language_ok,
                             "refused": s.refused, "cited": s.cited, "precise": s.cited_precise,
-                            "dangling": s.dangling, "ttft": s.ttft_s, "passages": s.passages}
+                            "dangling": s.dangling, "ttft": s.ttft_s, "passages": s.passages,
+                            "citations": s.citations}
                            for s in res["scores"]]
     print(f"\nwhole run {time.monotonic() - t0:.0f} s; goals {'MET' if ok else 'NOT all met'}")
     if args.save:

@@ -159,3 +159,20 @@ def test_not_in_the_documents_cites_nothing() -> None:
     ctx.citations = [Citation(1, "/d/a.pdf", 1, "H", "The documents say a lot about this.")]
     assert CitationHook().run(ctx, "The documents do not contain this [1].", MessageStatus.COMPLETE) == \
         "The documents do not contain this."
+
+
+def test_an_answer_of_bare_markers_is_asked_again_without_the_marker_rule() -> None:
+    from app.core.types import Citation, RestartEvent
+
+    llm = Replies("[1]. [2]", "Use dpkg-buildpackage in the source tree.")
+    a = make(llm)
+    a._documents = type("Lib", (), {  # type: ignore[assignment]
+        "retrieve": lambda self, q, c, k: [Citation(1, "/d/g.pdf", 4, "Build", "Run dpkg-buildpackage in the source tree.")],
+        "close": lambda self: None})()
+    conv = a.new_conversation()
+    a.set_documents(conv.id, ())
+    events = list(a.ask(conv.id, "How do I build the package?"))
+    assert [e.code for e in events if isinstance(e, RestartEvent)] == ["markers_only"]
+    assert "like [1]" in llm.calls[0][-1]["content"] and "like [1]" not in llm.calls[1][-1]["content"]
+    done = events[-1]
+    assert isinstance(done, DoneEvent) and done.message.content == "Use dpkg-buildpackage in the source tree [1]."
