@@ -322,9 +322,9 @@ def main() -> int:
                             "dangling": s.dangling, "ttft": s.ttft_s, "passages": s.passages,
                             "citations": s.citations}
                            for s in res["scores"]]
+        if args.save:  # after each model, so a stopped run keeps what it measured
+            args.save.write_text(json.dumps(saved, ensure_ascii=False, indent=1), "utf-8")
     print(f"\nwhole run {time.monotonic() - t0:.0f} s; goals {'MET' if ok else 'NOT all met'}")
-    if args.save:
-        args.save.write_text(json.dumps(saved, ensure_ascii=False, indent=1), "utf-8")
     return 0 if ok else 1
 
 

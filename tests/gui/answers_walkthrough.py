@@ -18,10 +18,9 @@ import argparse
 import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -37,16 +36,9 @@ def main() -> int:
     p.add_argument("--model", default="qwen2.5-coder-1.5b")
     args = p.parse_args()
 
-    from app.main import offline_environment
+    from walk import offline_app, wait_until
 
-    offline_environment()
-    home = tempfile.TemporaryDirectory(prefix="sova-answers-")
-    os.environ["SOVA_HOME"] = home.name
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    from app.ui.app import create_application
-
-    app = create_application([])
+    app, home = offline_app("sova-answers-")
     from app.core.assistant import Assistant
     from app.core.config import Settings
     from app.ui import i18n, workers
@@ -59,17 +51,6 @@ def main() -> int:
     window = MainWindow(assistant)
     window.resize(1280, 860)
     window.show()
-
-    def wait_until(cond: Callable[[], bool], timeout_s: float, what: str) -> None:
-        loop = QEventLoop()
-        timer = QTimer()
-        end = time.monotonic() + timeout_s
-        timer.timeout.connect(lambda: loop.quit() if cond() or time.monotonic() > end else None)
-        timer.start(30)
-        loop.exec()
-        timer.stop()
-        if not cond():
-            raise SystemExit(f"timed out waiting for {what}")
 
     def shot(widget: Any, name: str) -> None:
         app.processEvents()

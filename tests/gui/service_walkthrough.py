@@ -22,8 +22,6 @@ import argparse
 import os
 import signal
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -52,16 +50,11 @@ def main() -> int:
     p.add_argument("--only-remote", action="store_true")
     args = p.parse_args()
 
-    from app.main import offline_environment
+    from walk import offline_app, wait_until
 
-    offline_environment()
-    home = tempfile.TemporaryDirectory(prefix="sova-walk-")
-    os.environ["SOVA_HOME"] = home.name
+    app, home = offline_app("sova-walk-")
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from app.ui.app import create_application
-
-    app = create_application([])
     from app.core.assistant import Assistant
     from app.core.config import Settings
     from app.ui import i18n, workers
@@ -76,16 +69,6 @@ def main() -> int:
     window.show()
     q = QUESTIONS[args.lang]
 
-    def wait_until(cond: Callable[[], bool], timeout_s: float, what: str) -> None:
-        loop = QEventLoop()
-        timer = QTimer()
-        end = time.monotonic() + timeout_s
-        timer.timeout.connect(lambda: loop.quit() if cond() or time.monotonic() > end else None)
-        timer.start(30)
-        loop.exec()
-        timer.stop()
-        if not cond():
-            raise SystemExit(f"timed out waiting for {what}")
 
     def wait_signal(sig: Any, timeout_s: float, action: Callable[[], None] | None = None) -> list[Any]:
         got: list[Any] = []
