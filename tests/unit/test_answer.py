@@ -176,3 +176,21 @@ def test_an_answer_of_bare_markers_is_asked_again_without_the_marker_rule() -> N
     assert "like [1]" in llm.calls[0][-1]["content"] and "like [1]" not in llm.calls[1][-1]["content"]
     done = events[-1]
     assert isinstance(done, DoneEvent) and done.message.content == "Use dpkg-buildpackage in the source tree [1]."
+
+
+def test_passages_that_cannot_answer_get_a_reply_naming_the_missing_term_without_the_model() -> None:
+    from app.core.rag.grounding import Grounding
+    from app.core.rag.library import Found
+    from app.core.types import Citation
+
+    llm = FakeLLM(reply="should not be asked")
+    a = make(llm)
+    found = Found([Citation(1, "/d/a.pdf", 3, "Networking", "Configure interfaces in /etc/network/interfaces.")],
+                  Grounding(missing=("WireGuard",), coverage=0.2, known_coverage=0.6))
+    a.pipeline.steps[0]._find = lambda conv, q: found
+    conv = a.new_conversation()
+    a.set_documents(conv.id, ())
+    done = list(a.ask(conv.id, "How do I set up a WireGuard tunnel?"))[-1]
+    assert isinstance(done, DoneEvent) and done.message.model is None and llm.calls == []
+    assert done.message.content == "Your documents never mention “WireGuard”, so I won't guess an answer."
+    assert done.message.citations == ()
