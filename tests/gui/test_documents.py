@@ -304,9 +304,9 @@ def test_drop_indexes_and_citations_open_the_source_panel(qtbot, window, panel, 
     assert done.error is None
     cits = done.message.citations
     assert cits and cits[0].n == 1 and Path(cits[0].path).name == "crazyones.pdf" and cits[0].page == 1
-    # The model saw the passage as numbered source [1].
-    system = script.calls[-1][0]["content"]
-    assert "[1] (crazyones.pdf, page 1" in system and "crazy ones" in system
+    # The model saw the passage as numbered source [1], with the question.
+    turn = script.calls[-1][-1]["content"]
+    assert "[1] (crazyones.pdf, page 1" in turn and "crazy ones" in turn and "the misfits, the rebels?" in turn
 
     row = window.chat.model.rowCount() - 1
     pos = window.chat.view.link_position(row, "cite:1")
