@@ -233,7 +233,7 @@ class Retrieval:
         says when the documents cannot answer although passages were found.
         """
         from app.core.rag import grounding, passages
-        from app.core.rag.library import transcript_seconds
+        from app.core.rag.transcripts import transcript_seconds
 
         policy = policy or passages.DEFAULT_POLICY
         ranked = self.search(query, tuple(collections), k + 3)
