@@ -265,7 +265,8 @@ class AnswerPipeline:
                 if ctx.instructions:
                     system = "\n\n".join([system, *ctx.instructions])
                 messages = prompts.build_messages(system, ctx.history, ctx.citations, ctx.language,
-                                                  insist=retry == "wrong_language", cite=retry != "markers_only")
+                                                  insist=retry == "wrong_language", cite=retry != "markers_only",
+                                                  echo=retry == "echo")
                 request = ChatRequest(tuple(messages), ctx.options)
                 attempt_cancel = LinkedToken(cancel)
                 wrong_language = False
@@ -292,19 +293,21 @@ class AnswerPipeline:
                 text = "".join(parts)
                 wrong_language = wrong_language or not language.matches(text, ctx.language)
                 empty = bool(ctx.citations) and prompts.markers_only(text)
-                if not (wrong_language or empty):
+                echo = bool(ctx.citations) and not empty and prompts.echoes(text, ctx.question)
+                if not (wrong_language or empty or echo):
                     break
                 if attempt + 1 < LANGUAGE_ATTEMPTS:
                     # Not shown as final: the streamed text is withdrawn and the model asked
-                    # again, with the language rule repeated last (or, after an answer of
-                    # bare markers, without the marker rule: the hook adds them).
-                    retry = "markers_only" if empty else "wrong_language"
+                    # again, with the language rule repeated last (after an answer of bare
+                    # markers, without the marker rule: the hook adds them; after one that
+                    # repeated the question, asked not to).
+                    retry = "markers_only" if empty else "echo" if echo and not wrong_language else "wrong_language"
                     log.info("answer withdrawn (%s, wanted %s); answering again", retry, ctx.language)
                     ctx.details["answered_again"] = retry
                     parts.clear()
                     self.store.update_message(msg.id, content="", conversation_id=cid)
                     yield RestartEvent(retry, {"language": ctx.language})
-                elif empty:
+                elif empty or (echo and not wrong_language):
                     break
                 else:
                     error = SovaError(f"The answer is not in the question's language ({ctx.language}).",

@@ -77,8 +77,8 @@ if TYPE_CHECKING:
     from app.core.audio import to_float32 as to_float32
     from app.core.config import RemoteSettings
     from app.core.llm.remote import ServerInfo as ServerInfo
-    from app.core.rag.ingest import DocumentRecord as DocumentRecord
-    from app.core.rag.ingest import FileStatus as FileStatus
+    from app.core.rag.registry import DocumentRecord as DocumentRecord
+    from app.core.rag.registry import FileStatus as FileStatus
     from app.core.rag.library import DocumentLibrary as DocumentLibrary
     from app.core.rag.library import Found as Found
     from app.core.service.jobs import Job as Job

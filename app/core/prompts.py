@@ -69,6 +69,9 @@ _INSIST = {
     "en": "Important: write the whole answer in English.",
     "ru": "Важно: весь ответ напиши на русском языке, не на английском.",
 }
+# After an answer that only repeated the question (the 1.5B model does so now and then,
+# continuing the "Question:" line it was given): said after the question, last.
+_NO_ECHO = "Do not repeat the question: answer it."
 _HEADINGS = {"en": ("Passages from the user's documents", "Question"),
              "ru": ("Passages from the user's documents", "Вопрос")}
 
@@ -78,14 +81,17 @@ def language_rule(lang: Language) -> str:
     return _LANGUAGE_RULE[lang]
 
 
-def documents_turn(question: str, citations: Sequence[Citation], lang: Language, cite: bool = True) -> str:
+def documents_turn(question: str, citations: Sequence[Citation], lang: Language, cite: bool = True,
+                   echo: bool = False) -> str:
     """The last user turn when documents are on: the passages, the task, the question
-    (``cite``: the task asks for [n] markers)."""
+    (``cite``: the task asks for [n] markers; ``echo``: the last answer repeated the
+    question, so the turn ends by asking not to)."""
     sources, q = _HEADINGS[lang]
     task = (_DOCUMENTS_TASK if cite else _DOCUMENTS_TASK_PLAIN).format(language=_LANGUAGE_NAME[lang])
     if any(language.detect(c.text) not in (lang, None) for c in citations):
         task += " " + _FOREIGN_SOURCES.format(language=_LANGUAGE_NAME[lang])
-    return f"{sources}:\n\n{sources_block(citations)}\n\n{task}\n\n{q}: {question.strip()}"
+    turn = f"{sources}:\n\n{sources_block(citations)}\n\n{task}\n\n{q}: {question.strip()}"
+    return f"{turn}\n\n{_NO_ECHO}" if echo else turn
 
 
 def build_messages(
@@ -95,13 +101,15 @@ def build_messages(
     lang: Language | None = None,
     insist: bool = False,
     cite: bool = True,
+    echo: bool = False,
 ) -> list[dict[str, str]]:
     """Chat messages for the model: system prompt, then the history, whose last user
     turn carries the numbered sources and the task when there are citations.
 
     ``lang`` fixes the answer's language (default: the last question's); ``insist``
     repeats the language rule at the very end (after an answer in another language);
-    ``cite`` False leaves the marker rule out (after an answer of markers only). Empty
+    ``cite`` False leaves the marker rule out (after an answer of markers only); ``echo``
+    asks not to repeat the question (after an answer that did). Empty
     interrupted answers are dropped: they carry nothing for the model.
     """
     msgs = [m for m in history if m.role != Role.SYSTEM
@@ -115,7 +123,7 @@ def build_messages(
     for i, m in enumerate(msgs):
         content = m.content
         if i == last_user and citations:
-            content = documents_turn(content, citations, lang, cite)
+            content = documents_turn(content, citations, lang, cite, echo)
         if i == last_user and insist:
             content = f"{content}\n\n{_INSIST[lang]}"
         out.append({"role": str(m.role), "content": content})
@@ -148,6 +156,20 @@ def nothing_found(question: str, missing: Sequence[str] = (), lang: Language | N
     if terms:
         return f"Your documents never mention {terms}, so I won't guess an answer."
     return "I could not find anything about this in your documents, so I won't guess an answer."
+
+
+_QUESTION_LABEL = re.compile(r"^\W*(?:question|вопрос)\s*:", re.IGNORECASE)
+_ECHO_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def echoes(text: str, question: str) -> bool:
+    """An answer that only repeats the question: it starts with a "Question:" label, or
+    every word of it is one of the question's (markers and punctuation aside)."""
+    if _QUESTION_LABEL.match(text):
+        return True
+    words = [w.lower() for w in _ECHO_WORD.findall(re.sub(r"\[\d+\]", " ", text))]
+    asked = {w.lower() for w in _ECHO_WORD.findall(question)}
+    return len(words) >= 3 and all(w in asked for w in words)
 
 
 def markers_only(text: str) -> bool:

@@ -51,6 +51,8 @@ def restart_text(event: RestartEvent) -> str:
         return QCoreApplication.translate("Codes", "The model began in another language; answering again in English…")
     if event.code == "markers_only":
         return QCoreApplication.translate("Codes", "The model answered with source numbers only; answering again…")
+    if event.code == "echo":
+        return QCoreApplication.translate("Codes", "The model repeated the question instead of answering; answering again…")
     return QCoreApplication.translate("Codes", "Answering again…")
 
 

@@ -257,6 +257,10 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>The model answered with source numbers only; answering again…</translation>
     </message>
     <message>
+        <source>The model repeated the question instead of answering; answering again…</source>
+        <translation>The model repeated the question instead of answering; answering again…</translation>
+    </message>
+    <message>
         <source>Answering again…</source>
         <translation>Answering again…</translation>
     </message>

@@ -257,6 +257,10 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>Модель ответила одними номерами источников; отвечаю заново…</translation>
     </message>
     <message>
+        <source>The model repeated the question instead of answering; answering again…</source>
+        <translation>Модель повторила вопрос вместо ответа; отвечаю заново…</translation>
+    </message>
+    <message>
         <source>Answering again…</source>
         <translation>Отвечаю заново…</translation>
     </message>

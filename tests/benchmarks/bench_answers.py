@@ -14,11 +14,12 @@ model, documents on, and prints per question language:
 - the general questions (documents off): fact present, language.
 Then the same for the 0.5B model. Goals are those of the answer-quality issue.
 
-On 2 cores a document question takes ~35 s with the 1.5B model (mostly reading the
-prompt), so the default run (~30 min) asks 16 questions of each kind and language,
-spread over the three document sets, measures the baseline TTFT on every second
-document question and gives the 0.5B model every second question; ``--limit 0
---baseline-every 1 --small-every 1`` runs the whole part (~60 min).
+On 2 cores a document question takes ~40 s with the 1.5B model (mostly reading the
+prompt) and its baseline TTFT another ~35 s, so the default run (~25 min measured)
+asks 8 questions of each kind and language, spread over the three document sets,
+measures the baseline TTFT on every second document question and gives the 0.5B model
+every second question. ``--limit 16`` took 42 min; ``--limit 0 --baseline-every 1
+--small-every 1`` runs the whole part (~100 min).
 
     .venv/bin/python tests/benchmarks/bench_answers.py [--split heldout|dev|all]
         [--models qwen2.5-coder-1.5b,qwen2.5-coder-0.5b] [--limit N] [--baseline-every N]
@@ -302,7 +303,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", default="heldout", choices=("heldout", "dev", "all"))
     ap.add_argument("--models", default=",".join(MODELS))
-    ap.add_argument("--limit", type=int, default=16,
+    ap.add_argument("--limit", type=int, default=8,
                     help="at most N questions of each kind and language, spread out (0: all of the part)")
     ap.add_argument("--baseline-every", type=int, default=2, help="baseline TTFT on every Nth document question")
     ap.add_argument("--small-every", type=int, default=2, help="the second model answers every Nth question")

@@ -30,7 +30,8 @@ offline_environment()
 import numpy as np  # noqa: E402
 
 from app.core.config import Paths, Settings  # noqa: E402
-from app.core.rag.ingest import ChunkRow, chunk_id  # noqa: E402
+from app.core.rag.ingest import chunk_id  # noqa: E402
+from app.core.rag.registry import ChunkRow  # noqa: E402
 from app.core.rag.library import DocumentLibrary  # noqa: E402
 
 EVAL = ROOT / "tests" / "data" / "eval"

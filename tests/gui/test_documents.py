@@ -89,7 +89,7 @@ def small_texts(faq: Path, folder: Path, n: int) -> list[Path]:
 
 
 def test_status_texts_follow_the_pipeline(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from app.core.rag.ingest import DocumentRecord, FileStatus
+    from app.core.rag.registry import DocumentRecord, FileStatus
 
     m = DocumentsModel()
     m.working = True
@@ -326,7 +326,7 @@ def test_drop_indexes_and_citations_open_the_source_panel(qtbot, window, panel, 
 
 
 def test_startup_resumes_unfinished_work(qtbot, assistant, faq, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from app.core.rag.ingest import FileStatus
+    from app.core.rag.registry import FileStatus
 
     files = small_texts(faq, tmp_path / "left", 2)
     lib = assistant.documents

@@ -199,7 +199,7 @@ def sha256_of(path: Path) -> str:
 def verify(a: Any, journal: Journal, root: Path, rng: random.Random) -> dict[str, Any]:
     """Check what the previous life left; resume its ingestion; return a report whose
     "problems" list names each broken invariant."""
-    from app.core.rag.ingest import UNFINISHED, FileStatus
+    from app.core.rag.registry import UNFINISHED, FileStatus
 
     t0 = time.monotonic()
     records, problems = read_journal(root / "journal.jsonl")
@@ -313,7 +313,7 @@ def check_conversations(a: Any, exp: Expected, bad: Callable[[str, Any], None], 
 def check_index(lib: Any, bad: Callable[[str, Any], None], when: str, report: dict[str, Any]) -> None:
     """The registry and the vector index agree: no chunk without a file record, no
     indexed file without its chunks, every chunk has its vector and nothing more."""
-    from app.core.rag.ingest import FileStatus
+    from app.core.rag.registry import FileStatus
 
     reg = lib.registry
     c = reg.consistency()
@@ -340,7 +340,7 @@ def check_index(lib: Any, bad: Callable[[str, Any], None], when: str, report: di
 
 def check_files(lib: Any, exp: Expected, bad: Callable[[str, Any], None], report: dict[str, Any]) -> None:
     """Files the journal calls indexed are indexed with that content; removed ones are gone."""
-    from app.core.rag.ingest import FileStatus
+    from app.core.rag.registry import FileStatus
 
     reg = lib.registry
     known = {rec.path: rec for rec in reg.files()}
@@ -364,7 +364,7 @@ def check_files(lib: Any, exp: Expected, bad: Callable[[str, Any], None], report
 
 def check_search(lib: Any, exp: Expected, bad: Callable[[str, Any], None], report: dict[str, Any],
                  rng: random.Random) -> None:
-    from app.core.rag.ingest import FileStatus
+    from app.core.rag.registry import FileStatus
 
     reg = lib.registry
     indexed = [r for r in reg.files() if r.status == FileStatus.INDEXED and r.chunks]
@@ -381,7 +381,7 @@ def check_search(lib: Any, exp: Expected, bad: Callable[[str, Any], None], repor
 
 def remember(a: Any, exp: Expected, journal: Journal) -> None:
     """Journal what this life found stored, so later lives check it too."""
-    from app.core.rag.ingest import FileStatus
+    from app.core.rag.registry import FileStatus
 
     for c in a.conversations():
         if exp.convs.get(c.id) != "live":
@@ -467,7 +467,7 @@ class Life:
         os.replace(tmp, path)
 
     def _ingest(self, target: Path, collection: str | None, shas: dict[str, str]) -> None:
-        from app.core.rag.ingest import FileStatus
+        from app.core.rag.registry import FileStatus
 
         lib = self.a.documents
 
@@ -505,7 +505,7 @@ class Life:
         self._ingest(folder, None, shas)
 
     def _indexed_files(self) -> list[Any]:
-        from app.core.rag.ingest import FileStatus
+        from app.core.rag.registry import FileStatus
 
         return [r for r in self.a.documents.registry.files() if r.status == FileStatus.INDEXED and Path(r.path).exists()]
 

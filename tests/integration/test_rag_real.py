@@ -12,7 +12,7 @@ import pytest
 
 from app.core.config import Paths, Settings
 from app.core.rag.embedder import E5Embedder, SentenceTransformerEmbedder, create_embedder
-from app.core.rag.ingest import FileStatus
+from app.core.rag.registry import FileStatus
 from app.core.rag.library import DocumentLibrary
 
 ROOT = Path(__file__).resolve().parents[2]

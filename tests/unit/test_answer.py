@@ -178,6 +178,36 @@ def test_an_answer_of_bare_markers_is_asked_again_without_the_marker_rule() -> N
     assert isinstance(done, DoneEvent) and done.message.content == "Use dpkg-buildpackage in the source tree [1]."
 
 
+def test_an_answer_that_repeats_the_question_is_asked_again() -> None:
+    from app.core.types import Citation, RestartEvent
+
+    q = "Нашёл неточность в этом ЧаВо. Куда сообщить?"
+    llm = Replies("Вопрос: Нашёл неточность в этом ЧаВо [1]. Куда сообщить [1]?",
+                  "Сообщите об ошибке по адресу doc-debian@packages.debian.org.")
+    a = make(llm)
+    a._documents = type("Lib", (), {  # type: ignore[assignment]
+        "retrieve": lambda self, q, c, k: [Citation(1, "/d/faq.pdf", 73, "ЧаВо",
+                                                    "Ошибки в ЧаВо: пишите на doc-debian@packages.debian.org.")],
+        "close": lambda self: None})()
+    conv = a.new_conversation()
+    a.set_documents(conv.id, ())
+    events = list(a.ask(conv.id, q))
+    assert [e.code for e in events if isinstance(e, RestartEvent)] == ["echo"]
+    assert llm.calls[1][-1]["content"].endswith("Do not repeat the question: answer it.")
+    done = events[-1]
+    assert isinstance(done, DoneEvent) and "doc-debian@packages.debian.org" in done.message.content
+
+
+def test_echo_check() -> None:
+    from app.core.prompts import echoes
+
+    q = "How do I build the package from source?"
+    assert echoes("Question: How do I build the package from source? [1]", q)
+    assert echoes("How do I build the package from source [2]?", q)
+    assert not echoes("Run dpkg-buildpackage in the source tree [1].", q)
+    assert not echoes("Yes [1].", q)  # too short to call an echo
+
+
 def test_passages_that_cannot_answer_get_a_reply_naming_the_missing_term_without_the_model() -> None:
     from app.core.rag.grounding import Grounding
     from app.core.rag.library import Found

@@ -3,7 +3,7 @@
 The stems are computed in Python (the stemmer is chosen per token by its script) and
 stored as plain space-separated words in an SQLite FTS5 table, so SQLite does the
 inverted index and the bm25() ranking, incrementally and inside the same transactions
-as the document registry (see ingest.Registry, which owns the connection).
+as the document registry (see registry.Registry, which owns the connection).
 """
 
 from __future__ import annotations

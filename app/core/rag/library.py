@@ -21,18 +21,8 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 from app.core import config as config_mod
 from app.core.config import Paths, Settings
 from app.core.rag.embedder import Embedder, create_embedder
-from app.core.rag.ingest import (
-    UNFINISHED,
-    DocumentRecord,
-    FileJob,
-    FileResult,
-    FileStatus,
-    IngestReport,
-    Ingestor,
-    PauseGate,
-    Registry,
-    StatusListener,
-)
+from app.core.rag.ingest import FileJob, FileResult, IngestReport, Ingestor, PauseGate, StatusListener
+from app.core.rag.registry import UNFINISHED, DocumentRecord, FileStatus, Registry
 from app.core.rag.retrieval import (  # noqa: F401  (the names callers import from here)
     LEXICAL_RESCUE,
     MAX_OVERFETCH,

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from app.core.rag.ingest import ChunkRow
+from app.core.rag.registry import ChunkRow
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?…:])\s+|\n+")

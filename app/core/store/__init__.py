@@ -1,7 +1,7 @@
 """SQLite storage: one numbered migration list (``migrations.py``) for every table.
 
 ``Store`` is the conversation database; ``Database`` opens and migrates any of Sova's
-SQLite files (the document registry in ``rag/ingest.py`` uses it too).
+SQLite files (the document registry in ``rag/registry.py`` uses it too).
 """
 
 from app.core.store.conversations import Store

@@ -14,7 +14,7 @@ import pytest
 
 from app.core.config import Paths, Settings
 from app.core.rag import ingest
-from app.core.rag.ingest import FileStatus
+from app.core.rag.registry import FileStatus
 from app.core.rag.library import DocumentLibrary
 from app.core.rag.loaders import DocumentError, open_document
 from app.core.types import CancelToken, Cancelled
@@ -243,7 +243,9 @@ def test_kill_mid_ingest_then_resume(tmp_path: Path) -> None:
 
 
 def test_cross_reference_titles_leave_the_indexed_text_only() -> None:
-    from app.core.rag.ingest import ChunkRow, _lexical_text, embedding_text, strip_cross_references
+    from app.core.rag.registry import ChunkRow
+    from app.core.rag.ingest import embedding_text
+    from app.core.rag.registry import _lexical_text, strip_cross_references
 
     en = "If not, see Section 12.1, “What other documentation exists on and for a Debian system?”. Done."
     ru = "См. Раздел 14.3, «Я делаю дистрибутив для «вертикального маркетинга». Можно ли?». Да."
@@ -258,7 +260,9 @@ def test_cross_reference_titles_leave_the_indexed_text_only() -> None:
 
 
 def test_embedder_reads_the_chunk_with_its_own_heading_only() -> None:
-    from app.core.rag.ingest import ChunkRow, _lexical_text, embedding_text
+    from app.core.rag.registry import ChunkRow
+    from app.core.rag.ingest import embedding_text
+    from app.core.rag.registry import _lexical_text
 
     path = "Chapter 1 Definitions and overview / 1.7 How does one pronounce Debian?"
     assert embedding_text(path, "Deb-ee-an.") == "1.7 How does one pronounce Debian?\nDeb-ee-an."

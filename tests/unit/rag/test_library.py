@@ -13,7 +13,7 @@ import pytest
 from app.core.config import load_settings
 from app.core.rag import library as library_mod
 from app.core.rag import retrieval as retrieval_mod
-from app.core.rag.ingest import FileStatus
+from app.core.rag.registry import FileStatus
 from app.core.rag.loaders import PasswordRequired, open_document
 from tests.fakes.embedder import FakeEmbedder
 

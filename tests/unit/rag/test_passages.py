@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from app.core.rag.ingest import ChunkRow
+from app.core.rag.registry import ChunkRow
 from app.core.rag.passages import PassagePolicy, join_overlapping, select, trim
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.rag.ingest import FileStatus, Registry
+from app.core.rag.registry import FileStatus, Registry
 from app.core.store import DOCUMENTS, MAIN, MIGRATIONS, Database, Migration, Store, StoreError, latest_version
 from app.core.store.migrations import DATABASES, split_sql
 
