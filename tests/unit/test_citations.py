@@ -72,3 +72,14 @@ def test_file_names_and_versions_do_not_split_sentences() -> None:
 def test_markers_leading_a_sentence_move_to_its_end() -> None:
     assert attach_citations("[1] Run dpkg-buildpackage in the source tree.", BUILD) == \
         "Run dpkg-buildpackage in the source tree [1]."
+
+
+def test_a_claim_no_passage_supports_loses_its_marker() -> None:
+    # From the dev part: the model named /etc/modules from memory and cited a passage
+    # about kernel-module packages that shares two of the sentence's eight stems.
+    cites = [
+        Citation(1, "/d/maint-guide.ru.pdf", 14, "", "пакеты с модулями ядра; пакеты с заплатами к ядру"),
+        Citation(2, "/d/debian-faq.ru.pdf", 49, "", "start-stop-daemon используется для запуска служб при загрузке системы"),
+    ]
+    answer = "В файле `/etc/modules` можно записать имя модуля ядра, чтобы он загружался при старте системы [1]."
+    assert attach_citations(answer, cites) == answer.replace(" [1]", "")
