@@ -308,6 +308,8 @@ class AnswerPipeline:
                     self.store.update_message(msg.id, content="", conversation_id=cid)
                     yield RestartEvent(retry, {"language": ctx.language})
                 elif empty or (echo and not wrong_language):
+                    if echo:  # asked again and repeated again: keep what follows the echo
+                        parts[:] = [prompts.strip_echo(text, ctx.question)]
                     break
                 else:
                     error = SovaError(f"The answer is not in the question's language ({ctx.language}).",

@@ -122,7 +122,7 @@ def _fix_sentence(sentence: str, sources: list[tuple[int, set[str]]]) -> str:
             keep = [best_n]
         if keep == list(dict.fromkeys(marks)) and len(keep) == len(marks):
             return sentence
-        bare = _MARK.sub("", sentence).rstrip()
+        bare = re.sub(r"[ \t]*\[\d+\]", "", sentence).rstrip()
         bare = re.sub(r"\s+([.!?…])", r"\1", bare)
         return _append_marks(bare, "".join(f"[{n}]" for n in keep)) if keep else bare
     if not _enough(best, words):

@@ -172,6 +172,25 @@ def echoes(text: str, question: str) -> bool:
     return len(words) >= 3 and all(w in asked for w in words)
 
 
+_ANSWER_LABEL = re.compile(r"^\W*(?:answer|ответ)\s*:\s*", re.IGNORECASE)
+
+
+def strip_echo(text: str, question: str) -> str:
+    """The answer without the repeated question before it ("Вопрос: …? Ответ: …"); the
+    text itself when nothing but the echo is there."""
+    if not _QUESTION_LABEL.match(text):
+        return text
+    asked = {w.lower() for w in _ECHO_WORD.findall(question)}
+    lines = text.split("\n")
+    k = 0
+    while k < len(lines) and (not lines[k].strip() or _QUESTION_LABEL.match(lines[k]) or all(
+            w.lower() in asked for w in _ECHO_WORD.findall(re.sub(r"\[\d+\]|^\W*(?:question|вопрос)\s*:", " ", lines[k],
+                                                                    flags=re.IGNORECASE)))):
+        k += 1
+    rest = _ANSWER_LABEL.sub("", "\n".join(lines[k:]).strip())
+    return rest or text
+
+
 def markers_only(text: str) -> bool:
     """An answer with no words, only citation markers and punctuation ("[1]. [2]")."""
     return bool(text.strip()) and not re.sub(r"\[\d+\]|[\W_]", "", text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 from app.core.answer import AnswerContext
 from app.core.types import CancelToken, ChatEvent, DoneEvent, MessageStatus, Status, StatusEvent, TokenEvent
@@ -161,16 +161,21 @@ def test_not_in_the_documents_cites_nothing() -> None:
         "The documents do not contain this."
 
 
+
+def with_passage(a: Any, citation: Any) -> Any:
+    """A new conversation with documents on, whose search always finds ``citation``."""
+    a._documents = type("Lib", (), {"retrieve": lambda self, q, c, k: [citation], "close": lambda self: None})()
+    conv = a.new_conversation()
+    a.set_documents(conv.id, ())
+    return conv
+
+
 def test_an_answer_of_bare_markers_is_asked_again_without_the_marker_rule() -> None:
     from app.core.types import Citation, RestartEvent
 
     llm = Replies("[1]. [2]", "Use dpkg-buildpackage in the source tree.")
     a = make(llm)
-    a._documents = type("Lib", (), {  # type: ignore[assignment]
-        "retrieve": lambda self, q, c, k: [Citation(1, "/d/g.pdf", 4, "Build", "Run dpkg-buildpackage in the source tree.")],
-        "close": lambda self: None})()
-    conv = a.new_conversation()
-    a.set_documents(conv.id, ())
+    conv = with_passage(a, Citation(1, "/d/g.pdf", 4, "Build", "Run dpkg-buildpackage in the source tree."))
     events = list(a.ask(conv.id, "How do I build the package?"))
     assert [e.code for e in events if isinstance(e, RestartEvent)] == ["markers_only"]
     assert "like [1]" in llm.calls[0][-1]["content"] and "like [1]" not in llm.calls[1][-1]["content"]
@@ -185,12 +190,7 @@ def test_an_answer_that_repeats_the_question_is_asked_again() -> None:
     llm = Replies("Вопрос: Нашёл неточность в этом ЧаВо [1]. Куда сообщить [1]?",
                   "Сообщите об ошибке по адресу doc-debian@packages.debian.org.")
     a = make(llm)
-    a._documents = type("Lib", (), {  # type: ignore[assignment]
-        "retrieve": lambda self, q, c, k: [Citation(1, "/d/faq.pdf", 73, "ЧаВо",
-                                                    "Ошибки в ЧаВо: пишите на doc-debian@packages.debian.org.")],
-        "close": lambda self: None})()
-    conv = a.new_conversation()
-    a.set_documents(conv.id, ())
+    conv = with_passage(a, Citation(1, "/d/faq.pdf", 73, "ЧаВо", "Ошибки в ЧаВо: пишите на doc-debian@packages.debian.org."))
     events = list(a.ask(conv.id, q))
     assert [e.code for e in events if isinstance(e, RestartEvent)] == ["echo"]
     assert llm.calls[1][-1]["content"].endswith("Do not repeat the question: answer it.")
@@ -206,6 +206,18 @@ def test_echo_check() -> None:
     assert echoes("How do I build the package from source [2]?", q)
     assert not echoes("Run dpkg-buildpackage in the source tree [1].", q)
     assert not echoes("Yes [1].", q)  # too short to call an echo
+
+
+def test_an_echo_asked_again_keeps_what_follows_the_repeated_question() -> None:
+    from app.core.types import Citation
+
+    q = "Нашёл неточность в этом ЧаВо. Куда сообщить?"
+    echo = "Вопрос: Нашёл неточность в этом ЧаВо [1]. Куда сообщить?\n\nОтвет: Пишите на doc-debian@packages.debian.org [1]."
+    llm = Replies(echo, echo)
+    a = make(llm)
+    conv = with_passage(a, Citation(1, "/d/faq.pdf", 73, "ЧаВо", "Об ошибках в ЧаВо пишите на doc-debian@packages.debian.org."))
+    done = list(a.ask(conv.id, q))[-1]
+    assert isinstance(done, DoneEvent) and done.message.content == "Пишите на doc-debian@packages.debian.org [1]."
 
 
 def test_passages_that_cannot_answer_get_a_reply_naming_the_missing_term_without_the_model() -> None:

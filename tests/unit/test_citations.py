@@ -83,3 +83,12 @@ def test_a_claim_no_passage_supports_loses_its_marker() -> None:
     ]
     answer = "В файле `/etc/modules` можно записать имя модуля ядра, чтобы он загружался при старте системы [1]."
     assert attach_citations(answer, cites) == answer.replace(" [1]", "")
+
+
+def test_markers_removed_inside_a_sentence_leave_no_double_spaces() -> None:
+    cites = [Citation(1, "/d/a.html", None, "", "Option Aptitude::Clean-After-Install: if true, aptitude cleans "
+                      "the package cache after a successful install."),
+             Citation(2, "/d/b.html", None, "", "Menus and the package cache directory.")]
+    answer = "Passages [1] and [2] say that with Aptitude::Clean-After-Install true aptitude cleans the cache after install."
+    out = attach_citations(answer, cites)
+    assert "  " not in out and out.endswith("after install [1].")
