@@ -52,6 +52,10 @@ def _lexical_text(row: ChunkRow) -> str:
     return f"{row.heading}\n{text}" if row.heading else text
 
 
+# The columns of a ChunkRow, in its field order.
+_SELECT_CHUNKS = "SELECT chunk_id, path, collection, ordinal, page, heading, text, char_start FROM chunks "
+
+
 class FileStatus(StrEnum):
     QUEUED = "queued"
     PARSING = "parsing"
@@ -182,8 +186,7 @@ class Registry:
     def chunks_of(self, path: str) -> list[ChunkRow]:
         with self.lock:
             rows = self.conn.execute(
-                "SELECT chunk_id, path, collection, ordinal, page, heading, text, char_start FROM chunks "
-                "WHERE path=? ORDER BY ordinal",
+                _SELECT_CHUNKS + "WHERE path=? ORDER BY ordinal",
                 (path,),
             ).fetchall()
         return [ChunkRow(*r) for r in rows]
@@ -192,8 +195,7 @@ class Registry:
         """The chunks of ``path`` from ordinal-n to ordinal+n, in order."""
         with self.lock:
             rows = self.conn.execute(
-                "SELECT chunk_id, path, collection, ordinal, page, heading, text, char_start FROM chunks "
-                "WHERE path=? AND ordinal BETWEEN ? AND ? ORDER BY ordinal",
+                _SELECT_CHUNKS + "WHERE path=? AND ordinal BETWEEN ? AND ? ORDER BY ordinal",
                 (path, ordinal - n, ordinal + n),
             ).fetchall()
         return [ChunkRow(*r) for r in rows]
@@ -204,8 +206,7 @@ class Registry:
             for i in range(0, len(ids), 500):
                 part = list(ids[i : i + 500])
                 for r in self.conn.execute(
-                    "SELECT chunk_id, path, collection, ordinal, page, heading, text, char_start FROM chunks "
-                    f"WHERE chunk_id IN ({','.join('?' * len(part))})",
+                    _SELECT_CHUNKS + f"WHERE chunk_id IN ({','.join('?' * len(part))})",
                     part,
                 ):
                     out[r[0]] = ChunkRow(*r)
