@@ -294,6 +294,9 @@ class AnswerPipeline:
                 wrong_language = wrong_language or not language.matches(text, ctx.language)
                 empty = bool(ctx.citations) and prompts.markers_only(text)
                 echo = bool(ctx.citations) and not empty and prompts.echoes(text, ctx.question)
+                if echo and not prompts.echoes(stripped := prompts.strip_echo(text, ctx.question), ctx.question):
+                    parts[:] = [stripped]  # "Question: …? Answer: …": the answer is there
+                    text, echo = stripped, False
                 if not (wrong_language or empty or echo):
                     break
                 if attempt + 1 < LANGUAGE_ATTEMPTS:

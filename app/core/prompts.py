@@ -181,11 +181,14 @@ def strip_echo(text: str, question: str) -> str:
     if not _QUESTION_LABEL.match(text):
         return text
     asked = {w.lower() for w in _ECHO_WORD.findall(question)}
+
+    def echo_line(line: str) -> bool:
+        words = _ECHO_WORD.findall(_QUESTION_LABEL.sub(" ", re.sub(r"\[\d+\]", " ", line)))
+        return all(w.lower() in asked for w in words)  # blank lines too
+
     lines = text.split("\n")
     k = 0
-    while k < len(lines) and (not lines[k].strip() or _QUESTION_LABEL.match(lines[k]) or all(
-            w.lower() in asked for w in _ECHO_WORD.findall(re.sub(r"\[\d+\]|^\W*(?:question|вопрос)\s*:", " ", lines[k],
-                                                                    flags=re.IGNORECASE)))):
+    while k < len(lines) and echo_line(lines[k]):
         k += 1
     rest = _ANSWER_LABEL.sub("", "\n".join(lines[k:]).strip())
     return rest or text

@@ -208,17 +208,18 @@ def test_echo_check() -> None:
     assert not echoes("Yes [1].", q)  # too short to call an echo
 
 
-def test_an_echo_asked_again_keeps_what_follows_the_repeated_question() -> None:
-    from app.core.types import Citation
+def test_an_answer_after_the_echoed_question_is_kept_without_asking_again() -> None:
+    from app.core.types import Citation, RestartEvent
 
     q = "Нашёл неточность в этом ЧаВо. Куда сообщить?"
     echo = "Вопрос: Нашёл неточность в этом ЧаВо [1]. Куда сообщить?\n\nОтвет: Пишите на doc-debian@packages.debian.org [1]."
-    llm = Replies(echo, echo)
+    llm = Replies(echo)
     a = make(llm)
     conv = with_passage(a, Citation(1, "/d/faq.pdf", 73, "ЧаВо", "Об ошибках в ЧаВо пишите на doc-debian@packages.debian.org."))
-    done = list(a.ask(conv.id, q))[-1]
+    events = list(a.ask(conv.id, q))
+    assert not [e for e in events if isinstance(e, RestartEvent)] and len(llm.calls) == 1
+    done = events[-1]
     assert isinstance(done, DoneEvent) and done.message.content == "Пишите на doc-debian@packages.debian.org [1]."
-
 
 def test_passages_that_cannot_answer_get_a_reply_naming_the_missing_term_without_the_model() -> None:
     from app.core.rag.grounding import Grounding
