@@ -15,10 +15,10 @@ model, documents on, and prints per question language:
 Then the same for the 0.5B model. Goals are those of the answer-quality issue.
 
 On 2 cores a document question takes ~40 s with the 1.5B model (mostly reading the
-prompt) and its baseline TTFT another ~35 s, so the default run (~25 min measured)
+prompt) and its baseline TTFT another ~30 s, so the default run (16 min measured)
 asks 8 questions of each kind and language, spread over the three document sets,
 measures the baseline TTFT on every second document question and gives the 0.5B model
-every second question. ``--limit 16`` took 42 min; ``--limit 0 --baseline-every 1
+every second question. ``--limit 16`` took 33-42 min; ``--limit 0 --baseline-every 1
 --small-every 1`` runs the whole part (~100 min).
 
     .venv/bin/python tests/benchmarks/bench_answers.py [--split heldout|dev|all]
