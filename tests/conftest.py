@@ -24,6 +24,9 @@ os.environ["SOVA_MODELS_DIR"] = str(MODELS_DIR)
 # Background titles would rename conversations behind the tests' backs; the tests of
 # the feature turn it on explicitly (Settings(auto_titles=True)).
 os.environ["SOVA_AUTO_TITLES"] = "false"
+# Background memory extraction would send the fake models' replies extra requests; the
+# memory tests turn it on explicitly (Settings(memory=MemorySettings(extract=True))).
+os.environ["SOVA_MEMORY__EXTRACT"] = "false"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -81,6 +81,13 @@ class AnswerContext:
     details: dict[str, Any] = field(default_factory=dict)  # what the answer used (answer details)
     reply: str | None = None  # a step answered without the model
     warning: SovaError | None = None  # a step failed, the answer goes on without it
+    persona: Any = None  # app.core.personas.Persona, set by the persona step
+    memory: list[Any] = field(default_factory=list)  # recalled facts (app.core.memory.Fact)
+
+    @property
+    def persona_name(self) -> str | None:
+        """The name shown on the answer (in the answer's language)."""
+        return None if self.persona is None else self.persona.display_name(self.language)
 
 
 def wrong_language_early(text: str, lang: Language) -> bool:
@@ -216,6 +223,13 @@ class AnswerPipeline:
         self.steps = list(steps)
         self.hooks = list(hooks)
 
+    def step(self, name: str) -> ContextStep:
+        """The context step called ``name`` (KeyError when there is none)."""
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise KeyError(name)
+
     def context(self, conversation: Conversation) -> AnswerContext:
         settings = self._settings()
         history = self.store.messages(conversation.id)
@@ -242,7 +256,8 @@ class AnswerPipeline:
             if ctx.reply is not None or cancel.cancelled:
                 break
         if ctx.reply is not None:
-            msg = self.store.add_message(cid, Message(Role.ASSISTANT, ctx.reply, model=None))
+            msg = self.store.add_message(cid, Message(Role.ASSISTANT, ctx.reply, model=None,
+                                                      persona=ctx.persona_name, details=dict(ctx.details)))
             yield TokenEvent(msg.content)
             yield DoneEvent(msg)
             return
@@ -250,7 +265,7 @@ class AnswerPipeline:
         msg = self.store.add_message(
             cid,
             Message(Role.ASSISTANT, "", model=ctx.model_name, status=MessageStatus.INTERRUPTED,
-                    citations=tuple(ctx.citations)),
+                    citations=tuple(ctx.citations), persona=ctx.persona_name, details=dict(ctx.details)),
         )
         assert msg.id is not None
         parts: list[str] = []
@@ -339,7 +354,8 @@ class AnswerPipeline:
                 text = hook.run(ctx, text, status)
             except Exception:
                 log.exception("after-answer hook %s failed", getattr(hook, "name", hook))
-        self.store.update_message(msg.id, content=text, status=status, stats=stats, conversation_id=cid)
+        self.store.update_message(msg.id, content=text, status=status, stats=stats, details=dict(ctx.details),
+                                  conversation_id=cid)
         final = self.store.message(msg.id) or msg
         if error is not None:
             yield DoneEvent(final, str(error) or error.code, error.code, dict(error.params))

@@ -67,6 +67,14 @@ _PUBLIC_TYPES: dict[str, str] = {
     "to_float32": "app.core.audio",
     # a remote server as Assistant.check_remote describes it
     "ServerInfo": "app.core.llm.remote",
+    # personas and long-term memory
+    "Persona": "app.core.personas",
+    "PersonaError": "app.core.personas",
+    "SPICE_LEVELS": "app.core.personas",
+    "Fact": "app.core.memory",
+    "FactVersion": "app.core.memory",
+    "MemoryError": "app.core.memory",
+    "Decision": "app.core.memory",
 }
 
 if TYPE_CHECKING:
@@ -89,6 +97,16 @@ if TYPE_CHECKING:
     from app.core.service.metrics import Metrics as Metrics
     from app.core.speech import SPEECH_MODELS as SPEECH_MODELS
     from app.core.speech import Segment as Segment
+    from app.core.personas import SPICE_LEVELS as SPICE_LEVELS
+    from app.core.personas import Persona as Persona
+    from app.core.personas import PersonaError as PersonaError
+    from app.core.personas import PersonaStore
+    from app.core.memory import Decision as Decision
+    from app.core.memory import Fact as Fact
+    from app.core.memory import FactVersion as FactVersion
+    from app.core.memory import Memory
+    from app.core.memory import MemoryError as MemoryError
+    from app.core.rag.embedder import Embedder
 
 
 def __getattr__(name: str) -> Any:
@@ -128,7 +146,11 @@ class Assistant:
         llm_factory: LLMFactory | None = None,
         registry: "ModelRegistry | None" = None,
         recovery: RecoveryPolicy | None = None,
+        memory_embedder: "Callable[[], Embedder] | None" = None,
+        memory_floor: float | None = None,
     ) -> None:
+        """``memory_embedder``/``memory_floor``: another embedder for memory and its
+        recall threshold (tests use a fake)."""
         self.paths = (paths or user_paths()).ensure()
         self.settings = settings or load_settings(self.paths)
         self.store = Store(self.paths.database)
@@ -144,15 +166,27 @@ class Assistant:
         )
         self._load_signature = self._signature()
         self._claims = Claims()
+        from app.core.memory.steps import MemoryHook, MemoryStep
+        from app.core.personas import PersonaStep, PersonaStore
+
+        self.personas_store: PersonaStore = PersonaStore(self.store.db)
+        self._memory_embedder = memory_embedder
+        self._memory_floor = memory_floor
+        self._memory: Memory | None = None
         self.pipeline = AnswerPipeline(
             self.store,
             self.model,
             lambda: self.settings,
             lambda: self.active_model_name,
-            steps=[DocumentsStep(self.find_passages)],
+            steps=[
+                PersonaStep(self.personas_store, lambda: self.settings.default_persona),
+                MemoryStep(lambda: self.memory),
+                DocumentsStep(self.find_passages),
+            ],
             hooks=[
                 CitationHook(),
                 TitleHook(self.store, self.model, lambda: self.jobs, lambda: self.settings.auto_titles, _title_from),
+                MemoryHook(lambda: self.memory, lambda: self.jobs),
             ],
         )
         self._documents: DocumentLibrary | None = None
@@ -195,8 +229,11 @@ class Assistant:
         """One conversation's record (title, document scope), or None if it is gone."""
         return self.store.conversation(conversation_id)
 
-    def new_conversation(self, title: str = DEFAULT_TITLE) -> Conversation:
-        return self.store.create_conversation(title)
+    def new_conversation(self, title: str = DEFAULT_TITLE, persona: str | None = None) -> Conversation:
+        """A new chat with ``persona`` (default: the default persona) and that persona's
+        document collections."""
+        p = self.personas_store.resolve(persona, self.settings.default_persona)
+        return self.store.create_conversation(title, persona=p.id or None, collections=p.collections)
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         self.store.rename_conversation(conversation_id, title)
@@ -226,6 +263,115 @@ class Assistant:
     def set_documents(self, conversation_id: int, collections: tuple[str, ...] | None) -> None:
         """Answer this conversation from documents: None = off, () = all collections."""
         self.store.set_collections(conversation_id, collections)
+
+    # ---- personas -----------------------------------------------------------------
+
+    def personas(self) -> list["Persona"]:
+        return self.personas_store.list()
+
+    def persona(self, persona_id: str | None) -> "Persona":
+        """The persona ``persona_id``, or the default one when it is None or gone."""
+        return self.personas_store.resolve(persona_id, self.settings.default_persona)
+
+    def save_persona(self, persona: "Persona") -> "Persona":
+        """Create (empty id) or replace a persona. Raises PersonaError."""
+        return self.personas_store.save(persona)
+
+    def duplicate_persona(self, persona_id: str) -> "Persona":
+        return self.personas_store.duplicate(persona_id)
+
+    def delete_persona(self, persona_id: str) -> None:
+        """Delete a persona and its own facts; its chats go to the default persona."""
+        self.personas_store.delete(persona_id)
+        self.memory.store.delete_scope(persona_id)
+        if self.settings.default_persona == persona_id:
+            self.settings.default_persona = self.personas_store.resolve(None, "").id
+            self.save_settings()
+
+    def set_default_persona(self, persona_id: str) -> None:
+        self.settings.default_persona = self.personas_store.resolve(persona_id).id
+        self.save_settings()
+
+    def export_personas(self, ids: "list[str] | None" = None) -> str:
+        """A persona file (JSON) with these personas (all when None)."""
+        return self.personas_store.export(ids)
+
+    def import_personas(self, text: "str | bytes") -> list["Persona"]:
+        """Add the personas of a persona file; a bad file changes nothing (PersonaError)."""
+        return self.personas_store.import_text(text)
+
+    def set_conversation_persona(self, conversation_id: int, persona_id: str) -> None:
+        """Answer a conversation with another persona from its next question on (the
+        model stays loaded). A chat with no messages yet takes its collections too."""
+        p = self.personas_store.resolve(persona_id, self.settings.default_persona)
+        self.store.set_persona(conversation_id, p.id or None)
+        if not self.store.messages(conversation_id):
+            self.store.set_collections(conversation_id, p.collections)
+
+    # ---- memory -------------------------------------------------------------------
+
+    @property
+    def memory(self) -> "Memory":
+        """Long-term memory (facts, commands, extraction)."""
+        if self._memory is None:
+            from app.core.memory import Memory, MemoryStore
+
+            embedder = self._memory_embedder or (lambda: self.documents.embedder_for("e5-small"))
+            store = (MemoryStore(self.store.db, embedder) if self._memory_floor is None
+                     else MemoryStore(self.store.db, embedder, self._memory_floor))
+            self._memory = Memory(store, self.model)
+        return self._memory
+
+    def facts(self, scope: str | None = None, query: str = "") -> list["Fact"]:
+        """Stored facts (pinned first, newest first); ``scope``: '' shared, a persona id,
+        None all; ``query``: text they contain."""
+        return self.memory.store.list(scope, query)
+
+    def fact(self, fact_id: int) -> "Fact | None":
+        """One fact with its history."""
+        return self.memory.store.get(fact_id)
+
+    def remember(self, text: str, scope: str = "") -> "Fact":
+        """Store a fact the user typed (Settings or the CLI). Raises MemoryError."""
+        return self.memory.store.add(text, scope=scope, origin="explicit")
+
+    def edit_fact(self, fact_id: int, text: str) -> "Fact":
+        """Change a fact's text; the old text stays in its history."""
+        return self.memory.store.update(fact_id, text, origin="edited")
+
+    def pin_fact(self, fact_id: int, pinned: bool = True) -> None:
+        """A pinned fact is recalled for every question of its scope."""
+        self.memory.store.pin(fact_id, pinned)
+
+    def forget_facts(self, fact_ids: "list[int]") -> int:
+        """Delete facts with their history and vectors; they are not extracted again."""
+        return self.memory.store.delete(fact_ids)
+
+    def forget_everything(self) -> int:
+        """Erase all facts, their history and vectors, and what answers recorded of
+        them; old messages are never read for facts again."""
+        return self.memory.forget_all()
+
+    def memory_scope(self, conversation_id: int) -> str | None:
+        """The scope a conversation's persona reads and writes (None: memory off)."""
+        if not self.settings.memory.enabled:
+            return None
+        conv = self.store.conversation(conversation_id)
+        return self.persona(conv.persona if conv else None).memory_scope
+
+    def extract_facts(self, conversation_id: int, cancel: CancelToken | None = None) -> list["Decision"]:
+        """Read a conversation's unread user messages for facts now (stores them)."""
+        scope = self.memory_scope(conversation_id)
+        if scope is None:
+            return []
+        return self.memory.extract_conversation(self.store.messages(conversation_id), scope, cancel or CancelToken())
+
+    def preview_facts(self, texts: "list[str]", cancel: CancelToken | None = None) -> "list[tuple[str, list[Decision]]]":
+        """What extraction would store from these user messages (nothing is stored)."""
+        from app.core.memory import dry_run
+
+        embedder = self._memory_embedder or (lambda: self.documents.embedder_for("e5-small"))
+        return dry_run(texts, self.model, embedder, cancel or CancelToken())
 
     # ---- models -----------------------------------------------------------------
 

@@ -123,6 +123,17 @@ class RemoteSettings(BaseModel):
     read_timeout_s: float = Field(60.0, gt=0.0, le=3600.0)  # between two tokens, and for other calls
 
 
+class MemorySettings(BaseModel):
+    enabled: bool = True  # recall and commands; off: memory is neither read nor written
+    extract: bool = True  # read the user's messages for facts in the background
+    budget_tokens: int = Field(160, ge=20, le=2000)  # recalled facts' share of the prompt
+
+
+class AppearanceSettings(BaseModel):
+    theme: Literal["system", "light", "dark"] = "system"
+    font_size: int = Field(0, ge=0, le=32)  # points; 0 = the system's
+
+
 class Settings(BaseSettings):
     """All user settings. Environment variables SOVA_<FIELD> override the file."""
 
@@ -141,6 +152,9 @@ class Settings(BaseSettings):
     verbose_logs: bool = False  # logs may hold chat and document text (for debugging only)
     backend: Literal["local", "remote"] = "local"  # the bundled llama.cpp or an OpenAI-compatible server
     remote: RemoteSettings = Field(default_factory=RemoteSettings)
+    default_persona: str = "general"  # the persona of new chats
+    memory: MemorySettings = Field(default_factory=MemorySettings)
+    appearance: AppearanceSettings = Field(default_factory=AppearanceSettings)
 
 
 # Each migration turns a settings dict of version N into version N+1.

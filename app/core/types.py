@@ -6,7 +6,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Callable, Literal, Union
+from typing import Any, Callable, Literal, Mapping, Union
 
 
 class Role(StrEnum):
@@ -71,6 +71,9 @@ class Message:
     status: MessageStatus = MessageStatus.COMPLETE
     stats: GenerationStats | None = None
     citations: tuple[Citation, ...] = ()
+    persona: str | None = None  # the name of the persona that answered
+    # What the answer used, for its details: {"persona": {...}, "memory": [{"id", "text"}], ...}
+    details: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class Conversation:
     updated_at: float
     # Documents for this conversation: None = documents off, () = all collections.
     collections: tuple[str, ...] | None = None
+    persona: str | None = None  # the persona id; None: the default persona
 
 
 # ---- streaming events the facade yields while answering -------------------------

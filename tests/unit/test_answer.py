@@ -90,7 +90,7 @@ def test_document_search_failure_is_a_coded_warning_and_the_answer_goes_on() -> 
     def broken(conv, q):  # type: ignore[no-untyped-def]
         raise OSError("index folder is gone")
 
-    a.pipeline.steps[0]._find = broken  # the documents step
+    a.pipeline.step("documents")._find = broken  # type: ignore[attr-defined]
     conv = a.new_conversation()
     a.set_documents(conv.id, ())
     done = list(a.ask(conv.id, "q"))[-1]
@@ -230,7 +230,7 @@ def test_passages_that_cannot_answer_get_a_reply_naming_the_missing_term_without
     a = make(llm)
     found = Found([Citation(1, "/d/a.pdf", 3, "Networking", "Configure interfaces in /etc/network/interfaces.")],
                   Grounding(missing=("WireGuard",), coverage=0.2, known_coverage=0.6))
-    a.pipeline.steps[0]._find = lambda conv, q: found
+    a.pipeline.step("documents")._find = lambda conv, q: found  # type: ignore[attr-defined]
     conv = a.new_conversation()
     a.set_documents(conv.id, ())
     done = list(a.ask(conv.id, "How do I set up a WireGuard tunnel?"))[-1]

@@ -151,6 +151,10 @@ class DocumentLibrary(Retrieval):
     def embedder(self) -> Embedder:
         return self._embedder_for(self.settings.documents.embedder)
 
+    def embedder_for(self, setting: str) -> Embedder:
+        """The embedder named by ``setting``, loaded once and shared (memory uses e5)."""
+        return self._embedder_for(setting)
+
     def _embedder_for(self, setting: str) -> Embedder:
         with self._lock:
             if setting not in self._embedders:

@@ -11,7 +11,7 @@ import sqlite3
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from app.core.store.db import Database
 from app.core.store.migrations import MAIN
@@ -27,6 +27,20 @@ def _stats_from_json(text: str | None) -> GenerationStats | None:
         return None
     data = json.loads(text)
     return GenerationStats(**{k: v for k, v in data.items() if k in GenerationStats.__dataclass_fields__})
+
+
+def _details_to_json(details: Mapping[str, Any] | None) -> str | None:
+    return json.dumps(dict(details), ensure_ascii=False) if details else None
+
+
+def _details_from_json(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _citations_from_json(text: str | None) -> tuple[Citation, ...]:
@@ -65,15 +79,17 @@ class Store:
 
     # ---- conversations ----------------------------------------------------------
 
-    def create_conversation(self, title: str = "New chat") -> Conversation:
+    def create_conversation(self, title: str = "New chat", persona: str | None = None,
+                            collections: tuple[str, ...] | None = None) -> Conversation:
         now = time.time()
+        value = None if collections is None else json.dumps(list(collections))
         with self.db.transaction() as db:
             cur = db.execute(
-                "INSERT INTO conversations(title, created_at, updated_at) VALUES (?,?,?)",
-                (title, now, now),
+                "INSERT INTO conversations(title, created_at, updated_at, persona, collections) VALUES (?,?,?,?,?)",
+                (title, now, now, persona, value),
             )
             cid = int(cur.lastrowid or 0)
-        return Conversation(cid, title, now, now)
+        return Conversation(cid, title, now, now, collections, persona)
 
     def conversation(self, conversation_id: int) -> Conversation | None:
         with self.db.read() as db:
@@ -100,6 +116,11 @@ class Store:
         with self.db.transaction() as db:
             db.execute("UPDATE conversations SET collections=? WHERE id=?", (value, conversation_id))
 
+    def set_persona(self, conversation_id: int, persona: str | None) -> None:
+        """The persona that answers in a conversation (None: the default one)."""
+        with self.db.transaction() as db:
+            db.execute("UPDATE conversations SET persona=? WHERE id=?", (persona, conversation_id))
+
     def delete_conversation(self, conversation_id: int) -> None:
         with self.db.transaction() as db:
             db.execute("DELETE FROM messages WHERE conversation_id=?", (conversation_id,))
@@ -111,8 +132,8 @@ class Store:
         """Append a message; returns it with its id."""
         with self.db.transaction() as db:
             cur = db.execute(
-                "INSERT INTO messages(conversation_id, role, content, created_at, model, status, stats, citations)"
-                " VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO messages(conversation_id, role, content, created_at, model, status, stats, citations,"
+                " persona, details) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     conversation_id,
                     str(message.role),
@@ -122,13 +143,15 @@ class Store:
                     str(message.status),
                     _stats_to_json(message.stats),
                     json.dumps([asdict(c) for c in message.citations]) if message.citations else None,
+                    message.persona,
+                    _details_to_json(message.details),
                 ),
             )
             db.execute("UPDATE conversations SET updated_at=? WHERE id=?", (time.time(), conversation_id))
             mid = int(cur.lastrowid or 0)
         return Message(
             message.role, message.content, mid, conversation_id, message.created_at,
-            message.model, message.status, message.stats, message.citations,
+            message.model, message.status, message.stats, message.citations, message.persona, message.details,
         )
 
     def update_message(
@@ -138,6 +161,7 @@ class Store:
         content: str | None = None,
         status: MessageStatus | None = None,
         stats: GenerationStats | None = None,
+        details: Mapping[str, Any] | None = None,
         conversation_id: int | None = None,
     ) -> None:
         """Change a message; with ``conversation_id``, only if it still belongs there (an
@@ -153,6 +177,9 @@ class Store:
         if stats is not None:
             sets.append("stats=?")
             args.append(_stats_to_json(stats))
+        if details is not None:
+            sets.append("details=?")
+            args.append(_details_to_json(details))
         if not sets:
             return
         where = "id=?" if conversation_id is None else "id=? AND conversation_id=?"
@@ -205,7 +232,7 @@ class Store:
             raise KeyError(conversation_id)
         lines = [f"# {conv.title}", ""]
         for m in self.messages(conversation_id):
-            who = {"user": "You", "assistant": "Sova", "system": "System"}[str(m.role)]
+            who = {"user": "You", "assistant": m.persona or "Sova", "system": "System"}[str(m.role)]
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(m.created_at))
             note = " (interrupted)" if m.status == MessageStatus.INTERRUPTED else ""
             lines += [f"## {who} — {stamp}{note}", "", m.content, ""]
@@ -233,6 +260,7 @@ class Store:
                     "status": str(m.status),
                     "stats": asdict(m.stats) if m.stats else None,
                     "citations": [asdict(c) for c in m.citations],
+                    "persona": m.persona,
                 }
                 for m in self.messages(conversation_id)
             ],
@@ -243,7 +271,8 @@ class Store:
 def _conversation(row: sqlite3.Row) -> Conversation:
     raw = row["collections"]
     collections = None if raw is None else tuple(json.loads(raw))
-    return Conversation(int(row["id"]), str(row["title"]), float(row["created_at"]), float(row["updated_at"]), collections)
+    return Conversation(int(row["id"]), str(row["title"]), float(row["created_at"]), float(row["updated_at"]), collections,
+                        row["persona"])
 
 
 def _message(row: sqlite3.Row) -> Message:
@@ -257,4 +286,6 @@ def _message(row: sqlite3.Row) -> Message:
         status=MessageStatus(row["status"]),
         stats=_stats_from_json(row["stats"]),
         citations=_citations_from_json(row["citations"]),
+        persona=row["persona"],
+        details=_details_from_json(row["details"]),
     )

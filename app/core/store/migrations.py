@@ -135,6 +135,52 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         "document registry: files, chunks, BM25 stems, embedder bookkeeping",
     ),
+    Migration(
+        4,
+        MAIN,
+        """
+        ALTER TABLE conversations ADD COLUMN persona TEXT;  -- persona id; NULL: the default persona
+        ALTER TABLE messages ADD COLUMN persona TEXT;  -- the name of the persona that answered
+        ALTER TABLE messages ADD COLUMN details TEXT;  -- JSON: what the answer used (persona, memory)
+        CREATE TABLE personas (
+            id TEXT PRIMARY KEY,
+            data TEXT NOT NULL,  -- the persona as JSON (app.core.personas)
+            position INTEGER NOT NULL DEFAULT 0,
+            updated_at REAL NOT NULL
+        );
+        CREATE TABLE facts (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            topic TEXT NOT NULL DEFAULT 'other',
+            scope TEXT NOT NULL DEFAULT '',  -- '': shared; else the id of the persona that owns it
+            origin TEXT NOT NULL,  -- 'explicit' | 'extracted' | 'edited'
+            message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+            conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            embedder TEXT,
+            vector BLOB  -- float32, L2-normalised
+        );
+        CREATE INDEX facts_by_scope ON facts(scope, updated_at);
+        CREATE TABLE fact_history (
+            id INTEGER PRIMARY KEY,
+            fact_id INTEGER NOT NULL REFERENCES facts(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+            replaced_at REAL NOT NULL
+        );
+        CREATE INDEX fact_history_by_fact ON fact_history(fact_id, id);
+        -- Which user messages extraction has read, so a fact the user deleted is not
+        -- extracted again from the same message.
+        CREATE TABLE memory_read (message_id INTEGER PRIMARY KEY);
+        -- Keyed hashes of facts the user deleted (never their text): extraction skips them.
+        CREATE TABLE memory_tombstones (digest TEXT PRIMARY KEY, created_at REAL NOT NULL);
+        CREATE TABLE memory_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+        "personas, long-term memory (facts, their history, what extraction has read)",
+    ),
 )
 
 
