@@ -116,6 +116,89 @@ def _diagnostics(assistant: Assistant, export: str | None, out: TextIO) -> int:
     return 0
 
 
+def _memory(assistant: Assistant, args: argparse.Namespace, out: TextIO) -> int:
+    if args.action == "list":
+        scope = args.persona
+        for f in assistant.facts(scope, args.search):
+            who = "shared" if not f.scope else f"persona {f.scope}"
+            source = f"message {f.message_id}" if f.message_id else "typed"
+            pin = " pinned" if f.pinned else ""
+            out.write(f"{f.id:5}  {f.text}  [{f.topic}, {who}, {f.origin}, {source}{pin}]\n")
+        return 0
+    if args.action == "add":
+        fact = assistant.remember(args.text, args.persona)
+        out.write(f"remembered {fact.id}: {fact.text}\n")
+        return 0
+    if args.action == "forget":
+        n = assistant.forget_facts(list(args.ids))
+        print(f"forgot {n} of {len(args.ids)} facts", file=sys.stderr)
+        return 0 if n == len(args.ids) else 1
+    if args.action == "forget-all":
+        if not args.yes:
+            answer = input(f"Erase all {len(assistant.facts())} facts, their history and vectors? [y/N] ")
+            if answer.strip().lower() not in ("y", "yes", "д", "да"):
+                print("nothing erased", file=sys.stderr)
+                return 1
+        n = assistant.forget_everything()
+        print(f"erased {n} facts", file=sys.stderr)
+        return 0
+    if args.action == "extract":
+        texts = _user_turns(Path(args.file))
+        cancel = CancelToken()
+        assistant.load_model(ProgressBar(), cancel)
+        for text, decisions in assistant.preview_facts(texts, cancel):
+            out.write(f"> {text[:100]}\n")
+            for d in decisions:
+                if d.action == "add":
+                    out.write(f"  + {d.text}  [{d.topic}]\n")
+                elif d.action == "supersede":
+                    out.write(f"  ~ {d.text}  [{d.topic}] replaces: {d.target.text if d.target else ''}\n")
+                else:
+                    out.write(f"  - {d.text}  (dropped: {d.reason})\n")
+        return 0
+    return 2
+
+
+def _user_turns(path: Path) -> list[str]:
+    """The user's messages of a conversation file: an export ({"messages": [...]}), a list
+    of messages, or a labelled dialog ({"turns": [...]})."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SovaError(f"Cannot read {path}: {exc}", code="bad_file", path=str(path)) from exc
+    if isinstance(data, dict):
+        data = data.get("messages") or data.get("turns") or []
+    if not isinstance(data, list):
+        raise SovaError(f"{path} holds no conversation.", code="bad_file", path=str(path))
+    return [str(m.get("content", "")) for m in data
+            if isinstance(m, dict) and m.get("role") == "user" and str(m.get("content", "")).strip()]
+
+
+def _personas(assistant: Assistant, args: argparse.Namespace, out: TextIO) -> int:
+    if args.action == "list":
+        default = assistant.persona(None).id
+        for p in assistant.personas():
+            mark = "*" if p.id == default else " "
+            out.write(f"{mark} {p.id:24} {p.icon} {p.display_name('en')}  (spice {p.spice}, memory {p.memory}, "
+                      f"language {p.language})\n")
+        return 0
+    if args.action == "export":
+        text = assistant.export_personas(list(args.ids) or None)
+        Path(args.file).write_text(text, "utf-8")
+        n = len(json.loads(text)["personas"])
+        print(f"exported {n} personas to {args.file}", file=sys.stderr)
+        return 0
+    if args.action == "import":
+        try:
+            data = Path(args.file).read_bytes()
+        except OSError as exc:
+            raise SovaError(f"Cannot read {args.file}: {exc}", code="bad_file", path=args.file) from exc
+        for p in assistant.import_personas(data):
+            out.write(f"imported {p.id}: {p.name}\n")
+        return 0
+    return 2
+
+
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     """Run one headless command; returns the exit code. Errors print a readable line."""
     assistant = Assistant()
@@ -137,6 +220,10 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             return _models(assistant, args)
         if args.command == "diagnostics":
             return _diagnostics(assistant, args.export, out)
+        if args.command == "memory":
+            return _memory(assistant, args, out)
+        if args.command == "personas":
+            return _personas(assistant, args, out)
         print(f"unknown command {args.command}", file=sys.stderr)
         return 2
     except SovaError as exc:

@@ -43,6 +43,30 @@ def build_parser() -> argparse.ArgumentParser:
     models.add_argument("--use", metavar="ID", help="make a model the active one")
     diag = sub.add_parser("diagnostics", help="print a diagnostics report (JSON) without chat or document text")
     diag.add_argument("--export", metavar="FILE.zip", help="write the report and the redacted logs into a zip")
+    mem = sub.add_parser("memory", help="list, add or forget what Sova remembers about you")
+    msub = mem.add_subparsers(dest="action", required=True)
+    ml = msub.add_parser("list", help="print the stored facts")
+    ml.add_argument("--persona", help="only this persona's own facts ('' = the shared ones)")
+    ml.add_argument("--search", default="", help="only facts containing this text")
+    ma = msub.add_parser("add", help="remember a fact")
+    ma.add_argument("text")
+    ma.add_argument("--persona", default="", help="store it in this persona's own memory")
+    mf = msub.add_parser("forget", help="forget facts by id")
+    mf.add_argument("ids", nargs="+", type=int)
+    msub.add_parser("forget-all", help="erase every fact, its history and vectors").add_argument(
+        "--yes", action="store_true", help="do not ask for confirmation")
+    me = msub.add_parser("extract", help="print the facts extraction would store from a conversation file "
+                                         "(JSON, as exported), without storing them")
+    me.add_argument("file")
+    me.add_argument("--model", help="model id to use (see `models`)")
+    pers = sub.add_parser("personas", help="list, export or import personas")
+    psub = pers.add_subparsers(dest="action", required=True)
+    psub.add_parser("list", help="print the personas")
+    pe = psub.add_parser("export", help="write personas to a JSON file (all, or the ids given)")
+    pe.add_argument("file")
+    pe.add_argument("ids", nargs="*")
+    pi = psub.add_parser("import", help="add the personas of a JSON file")
+    pi.add_argument("file")
     return p
 
 

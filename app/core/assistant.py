@@ -373,6 +373,52 @@ class Assistant:
         embedder = self._memory_embedder or (lambda: self.documents.embedder_for("e5-small"))
         return dry_run(texts, self.model, embedder, cancel or CancelToken())
 
+    # ---- privacy ------------------------------------------------------------------
+
+    def data_usage(self) -> list[tuple[str, Path, int]]:
+        """Where each kind of data lives and its size in bytes: (kind, path, bytes) for
+        "conversations" (the database: chats, memory, personas), "documents" (the
+        index), "models", "settings", "logs"."""
+        self.store.checkpoint()
+        places = [
+            ("conversations", self.paths.database),
+            ("documents", self.paths.index),
+            ("models", self.paths.models),
+            ("settings", self.paths.config),
+            ("logs", self.paths.logs),
+        ]
+        return [(kind, path, _size(path) + (_size(Path(f"{path}-wal")) if path.suffix == ".sqlite3" else 0))
+                for kind, path in places]
+
+    def delete_all_data(self, progress: ProgressCallback = no_progress) -> None:
+        """Delete every conversation, everything remembered, the document index and the
+        logs (personas, settings and the assembled models stay). Answers and jobs in
+        progress are stopped first."""
+        if self._jobs is not None:
+            for job in self._jobs.jobs():
+                job.cancel()
+        conversations = self.conversations()
+        for i, conv in enumerate(conversations):
+            progress(0.6 * i / max(1, len(conversations)), "conversations")
+            self.delete_conversation(conv.id)
+        progress(0.6, "memory")
+        self.memory.forget_all()
+        progress(0.7, "documents")
+        if self._documents is not None or self.paths.index.exists():
+            for rec in self.documents.files():
+                self.documents.remove(rec.path)
+        progress(0.9, "logs")
+        for f in self.paths.logs.glob("*"):
+            if f.is_file():
+                try:
+                    f.write_bytes(b"")  # the open log handler keeps writing to it
+                except OSError:
+                    log.warning("could not clear %s", f.name)
+        with self.store.db.lock:
+            self.store.db.connection.execute("VACUUM")  # no deleted page stays in the file
+        self.store.checkpoint()
+        progress(1.0, "done")
+
     # ---- models -----------------------------------------------------------------
 
     @property
@@ -673,6 +719,16 @@ class Assistant:
         if self._speech is not None:
             self._speech.close()
         self.store.close()
+
+
+def _size(path: Path) -> int:
+    """Bytes in a file or a folder (0 when it is missing)."""
+    try:
+        if path.is_file():
+            return path.stat().st_size
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    except OSError:
+        return 0
 
 
 def _title_from(text: str) -> str:

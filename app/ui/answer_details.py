@@ -20,10 +20,21 @@ from app.core.types import Citation, Message
 
 
 
+def memory_html(message: Message) -> str:
+    """The facts recalled for an answer, each a link to it on the Memory page."""
+    used = [m for m in (message.details or {}).get("memory", []) if isinstance(m, dict)]
+    if not used:
+        return ""
+    head = html.escape(QCoreApplication.translate("AnswerDetails", "Used memory (what you told Sova earlier):"))
+    items = "".join(f"<li><a href='fact:{int(m.get('id', 0))}'>{html.escape(str(m.get('text', '')))}</a></li>"
+                    for m in used)
+    return f"<p><b>{head}</b></p><ul>{items}</ul>"
+
+
 def details_html(message: Message) -> str:
-    """The passages of an answer as HTML."""
+    """What an answer used: the recalled facts, then the passages of the documents."""
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", message.content)}
-    parts = []
+    parts = [memory_html(message)]
     for c in message.citations:
         where = html.escape(c.path.replace("\\", "/").rsplit("/", 1)[-1])
         if c.page:
@@ -50,6 +61,7 @@ class AnswerDetailsDialog(QDialog):
     """The passages behind one answer."""
 
     sig_citation = Signal(object)  # Citation: show it in the Source panel
+    sig_fact = Signal(int)  # a recalled fact's id: show it on the Memory page
 
     def __init__(self, message: Message, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +74,7 @@ class AnswerDetailsDialog(QDialog):
                                "similarity of the passage to the question, keywords the score of the words "
                                "they share."))
         intro.setWordWrap(True)
+        intro.setVisible(bool(message.citations))
         lay.addWidget(intro)
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
@@ -74,6 +87,9 @@ class AnswerDetailsDialog(QDialog):
 
     def _on_anchor(self, url: QUrl) -> None:
         href = url.toString()
+        if href.startswith("fact:"):
+            self.sig_fact.emit(int(href.split(":", 1)[1]))
+            return
         if href.startswith("cite:"):
             n = int(href.split(":", 1)[1])
             citation: Citation | None = next((c for c in self.message.citations if c.n == n), None)

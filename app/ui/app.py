@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.resources import resource_path
 from app.ui import i18n
+from app.ui.theme import apply_appearance
 
 _T0 = time.perf_counter()
 
@@ -87,6 +88,8 @@ def run_gui(argv: list[str] | None = None) -> int:
 
     assistant = Assistant()
     i18n.install(assistant.settings.language)
+    # After the style sheet exists: the theme re-applies it with the chosen colours.
+    apply_appearance(app, assistant.settings.appearance.theme, assistant.settings.appearance.font_size)
     window = MainWindow(assistant)
     probe = None
     if os.environ.get("SOVA_REPORT_SHOWN"):

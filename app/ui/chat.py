@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.core.types import (
     CancelToken,
@@ -66,6 +76,7 @@ class ChatPanel(QWidget):
     sig_busy = Signal(bool)  # an answer started / ended
     sig_citation = Signal(object, str)  # Citation clicked, the answer's text
     sig_answer_done = Signal(object)  # DoneEvent (tests and benchmarks wait for it)
+    sig_show_fact = Signal(int)  # a remembered fact's id: show it on the Memory page
 
     def __init__(self, assistant: "Assistant", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +95,13 @@ class ChatPanel(QWidget):
         self.title = QLabel(self)
         self.title.setObjectName("chatTitle")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Who answers this conversation: switching persona changes the next answer's
+        # prompt and sampling only (the model stays loaded).
+        self.persona_combo = QComboBox(self)
+        self.persona_combo.setObjectName("personaCombo")
+        self.persona_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.persona_combo.activated.connect(lambda _: self._on_persona_chosen())
+        self._pending_persona: str | None = None  # chosen before the conversation exists
         self.docs_toggle = QCheckBox(self)
         self.docs_toggle.toggled.connect(self._on_docs_toggled)
         # Which collections this conversation answers from (all, or some): a menu of the
@@ -121,6 +139,7 @@ class ChatPanel(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(12, 8, 12, 0)
         top.addWidget(self.title, 1)
+        top.addWidget(self.persona_combo)
         top.addWidget(self.docs_toggle)
         top.addWidget(self.scope_button)
         bottom = QHBoxLayout()
@@ -168,6 +187,8 @@ class ChatPanel(QWidget):
     # ---- texts ---------------------------------------------------------------------
 
     def _retranslate(self) -> None:
+        self.persona_combo.setToolTip(self.tr("Who answers in this conversation (Settings → Personas)"))
+        self.refresh_personas()
         self.docs_toggle.setText(self.tr("Answer from documents"))
         self.docs_toggle.setToolTip(self.tr("Answer this conversation from your indexed documents, with sources"))
         self.scope_button.setToolTip(self.tr("Which document collections this conversation answers from"))
@@ -228,7 +249,7 @@ class ChatPanel(QWidget):
         self.cancel_edit()
         self.conversation_id = conversation_id
         messages = self.assistant.messages(conversation_id) if conversation_id is not None else []
-        self.model.set_messages(messages)
+        self.model.set_messages([self._localized(m) for m in messages])
         req = self._req
         if req is not None and req.conversation_id == conversation_id:
             # The answer is still streaming: show what arrived so far, keep streaming.
@@ -239,6 +260,8 @@ class ChatPanel(QWidget):
             self.model.set_citations(row, req.citations)
             self.model.set_streaming(row, True)
         conv = self.assistant.conversation(conversation_id) if conversation_id is not None else None
+        self._pending_persona = None
+        self.refresh_personas()
         self.docs_toggle.blockSignals(True)
         self.docs_toggle.setChecked(bool(conv and conv.collections is not None))
         self.docs_toggle.blockSignals(False)
@@ -255,10 +278,68 @@ class ChatPanel(QWidget):
 
     def _ensure_conversation(self) -> int:
         if self.conversation_id is None:
-            conv = self.assistant.new_conversation()
+            conv = self.assistant.new_conversation(persona=self._pending_persona)
+            self._pending_persona = None
             self.conversation_id = conv.id
             self.sig_conversation_created.emit(conv.id)
+            if conv.collections is not None and not self.docs_toggle.isChecked():
+                self.docs_toggle.blockSignals(True)  # the persona's documents
+                self.docs_toggle.setChecked(True)
+                self.docs_toggle.blockSignals(False)
+                self._scope = tuple(conv.collections)
+                self._update_scope_button()
         return self.conversation_id
+
+    # ---- persona ---------------------------------------------------------------------
+
+    def refresh_personas(self) -> None:
+        """Fill the persona selector (after personas changed) and show the conversation's."""
+        from app.ui.settings_pages.personas import ui_language
+
+        conv = self.assistant.conversation(self.conversation_id) if self.conversation_id is not None else None
+        current = self.assistant.persona(self._pending_persona or (conv.persona if conv else None)).id
+        lang = ui_language()
+        self.persona_combo.blockSignals(True)
+        self.persona_combo.clear()
+        for p in self.assistant.personas():
+            self.persona_combo.addItem(f"{p.icon} {p.display_name(lang)}", p.id)
+        self.persona_combo.setCurrentIndex(max(0, self.persona_combo.findData(current)))
+        self.persona_combo.blockSignals(False)
+
+    def _localized(self, message: Message) -> Message:
+        """The message with its persona's name in the interface's language (the core
+        stores it in the answer's language)."""
+        from app.ui.settings_pages.personas import ui_language
+
+        info = (message.details or {}).get("persona")
+        if not isinstance(info, dict) or not info.get("id"):
+            return message
+        p = self.assistant.persona(str(info["id"]))
+        if p.id != info["id"]:
+            return message  # deleted since: keep the stored name
+        return replace(message, persona=p.display_name(ui_language()))
+
+    def current_persona(self) -> str:
+        return str(self.persona_combo.currentData() or "")
+
+    def set_persona(self, persona_id: str) -> None:
+        """Answer the shown conversation with this persona from the next question on."""
+        self.persona_combo.setCurrentIndex(max(0, self.persona_combo.findData(persona_id)))
+        self._on_persona_chosen()
+
+    def _on_persona_chosen(self) -> None:
+        pid = self.current_persona()
+        if self.conversation_id is None:
+            self._pending_persona = pid  # the new chat is created with it
+            return
+        self.assistant.set_conversation_persona(self.conversation_id, pid)
+        conv = self.assistant.conversation(self.conversation_id)
+        if conv is not None and not self.assistant.messages(self.conversation_id):
+            self.docs_toggle.blockSignals(True)  # an empty chat takes the persona's documents
+            self.docs_toggle.setChecked(conv.collections is not None)
+            self.docs_toggle.blockSignals(False)
+            self._scope = tuple(conv.collections or ())
+            self._update_scope_button()
 
     def _on_docs_toggled(self, on: bool) -> None:
         cid = self._ensure_conversation()
@@ -408,8 +489,12 @@ class ChatPanel(QWidget):
         llm = self.assistant.llm
         worker = GeneratorWorker(make, stop_on_cancel=False)
         self._req = _Request(rid, cid, worker, model_was_loaded=bool(llm is not None and llm.loaded))
-        self.model.append(Message(Role.ASSISTANT, "", conversation_id=cid, model=self.assistant.active_model_name),
-                          streaming=True)
+        from app.ui.settings_pages.personas import ui_language
+
+        conv = self.assistant.conversation(cid)
+        persona = self.assistant.persona(conv.persona if conv else None).display_name(ui_language())
+        self.model.append(Message(Role.ASSISTANT, "", conversation_id=cid, model=self.assistant.active_model_name,
+                                  persona=persona), streaming=True)
         worker.signals.sig_item.connect(lambda ev, rid=rid: self._on_event(rid, ev))
         worker.signals.sig_error.connect(lambda exc, rid=rid: self._on_worker_error(rid, exc))
         worker.signals.sig_finished.connect(lambda rid=rid: self._on_finished(rid))
@@ -485,7 +570,7 @@ class ChatPanel(QWidget):
         row = self._shown(req)
         if row is not None:
             error = codes.error_text(event.error_code, event.error_params, event.error) if event.error else None
-            self.model.finish(row, event.message, error)
+            self.model.finish(row, self._localized(event.message), error)
         stats: GenerationStats | None = event.message.stats
         if stats is not None:
             self.sig_stats.emit(stats)
@@ -551,6 +636,7 @@ class ChatPanel(QWidget):
         text = self.model.text(row)
         dialog = AnswerDetailsDialog(replace(message, content=text), self)
         dialog.sig_citation.connect(lambda c: self.sig_citation.emit(c, text))
+        dialog.sig_fact.connect(self.sig_show_fact.emit)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.details_dialog = dialog
         dialog.show()

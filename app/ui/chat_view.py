@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionV
 
 from app.core.types import Citation, Message, MessageStatus, Role
 from app.ui.chat_model import ChatModel, ErrorRole, MessageRole, NoteRole, StreamingRole, VersionRole
+from app.ui.theme import status_colors
 
 OUTER_H = 12  # space between the view's edge and a bubble
 OUTER_V = 6  # space between bubbles
@@ -210,7 +211,7 @@ class BubbleDelegate(QStyledItemDelegate):
         small = QFont(base_font)
         small.setPointSizeF(max(7.0, base_font.pointSizeF() * 0.85))
         header.setDefaultFont(small)
-        who = self.tr("You") if user else self.tr("Sova")
+        who = self.tr("You") if user else (message.persona or self.tr("Sova"))
         extra = ""
         if not user and message.model:
             extra = f" · {html.escape(message.model)}"
@@ -239,7 +240,7 @@ class BubbleDelegate(QStyledItemDelegate):
             links.append(self._link("regenerate", self.tr("Regenerate")))
         else:
             links.append(self._link("copy", self.tr("Copy")))
-            if message.citations and not user:
+            if (message.citations or (message.details or {}).get("memory")) and not user:
                 links.append(self._link("details", self.tr("Details")))
             if is_last and not self.busy and message.role == Role.ASSISTANT:
                 links.append(self._link("regenerate", self.tr("Regenerate")))
@@ -250,11 +251,12 @@ class BubbleDelegate(QStyledItemDelegate):
         interrupted = not streaming and message.role == Role.ASSISTANT and message.status == MessageStatus.INTERRUPTED
         failed_text = self.tr("The answer failed.")
         interrupted_text = self.tr("Interrupted")
+        status = status_colors(pal)  # red/amber that stay readable on a dark bubble
         if not streaming and failed:
-            notes.append(f"<span style='color:#c62828'>⚠ {html.escape(error or failed_text)}</span>")
+            notes.append(f"<span style='color:{status.error}'>⚠ {html.escape(error or failed_text)}</span>")
         elif interrupted:
             reason = f": {html.escape(error)}" if error else ""
-            notes.append(f"<span style='color:#b26a00'>■ {html.escape(interrupted_text)}{reason}</span>")
+            notes.append(f"<span style='color:{status.warning}'>■ {html.escape(interrupted_text)}{reason}</span>")
         if not user and message.stats and not streaming and message.stats.completion_tokens:
             notes.append(
                 f"<span style='color:{pal.color(QPalette.ColorRole.PlaceholderText).name()}'>"
@@ -314,7 +316,9 @@ class BubbleDelegate(QStyledItemDelegate):
             fill = _mix(base, pal.color(QPalette.ColorRole.Highlight), 0.16)
         else:
             fill = _mix(base, pal.color(QPalette.ColorRole.Text), 0.04)
-        border = QColor("#c62828") if lay.error else QColor("#e0a030") if lay.interrupted else _mix(base, pal.color(QPalette.ColorRole.Text), 0.14)
+        status = status_colors(pal)
+        border = (QColor(status.error) if lay.error else QColor("#e0a030") if lay.interrupted
+                  else _mix(base, pal.color(QPalette.ColorRole.Text), 0.14))
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(border, 1.2 if (lay.error or lay.interrupted) else 1.0))

@@ -8,7 +8,7 @@ stream through ChatPanel's workers, and errors show as banners and in the chat.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         self.chat.sig_stats.connect(self._on_stats)
         self.chat.sig_status.connect(self._on_chat_status)
         self.chat.sig_citation.connect(self.show_citation)
+        self.chat.sig_show_fact.connect(self.show_fact)
         self.chat.collections_provider = self.documents.collection_names
         # The model's life (loading, crashes, restarts) is the core's; the window shows it.
         self.sig_model_event.connect(self._on_model_event, Qt.ConnectionType.QueuedConnection)
@@ -351,18 +352,44 @@ class MainWindow(QMainWindow):
 
     # ---- settings ------------------------------------------------------------------------------
 
-    def open_settings(self) -> "object":
+    def open_settings(self, page: str | None = None) -> "Any":
         from app.ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.assistant, self)
         dialog.sig_generation_changed.connect(self._on_generation_changed)
         dialog.sig_backend_changed.connect(lambda _backend: self._on_generation_changed())
         dialog.sig_active_model_changed.connect(lambda _: self.start_model_load())
+        personas = dialog.pages.get("personas")
+        if personas is not None:
+            personas.sig_changed.connect(self.chat.refresh_personas)  # type: ignore[attr-defined]
+        memory = dialog.pages.get("memory")
+        if memory is not None:
+            memory.sig_open_conversation.connect(self._open_fact_source)  # type: ignore[attr-defined]
+        privacy = dialog.pages.get("privacy")
+        if privacy is not None and hasattr(privacy, "sig_data_deleted"):
+            privacy.sig_data_deleted.connect(self._on_data_deleted)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.settings_dialog = dialog
         dialog.finished.connect(lambda _: setattr(self, "settings_dialog", None))
+        dialog.finished.connect(lambda _: self.chat.refresh_personas())
+        if page:
+            dialog.show_page(page)
         dialog.open()  # window-modal, does not block the event loop
         return dialog
+
+    def show_fact(self, fact_id: int) -> None:
+        """Settings → Memory with one fact selected (from an answer's details)."""
+        dialog = self.settings_dialog or self.open_settings("memory")
+        dialog.show_page("memory").select_fact(fact_id)  # type: ignore[attr-defined]
+
+    def _open_fact_source(self, conversation_id: int, message_id: int) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.accept()
+        self.open_conversation(conversation_id, message_id)
+
+    def _on_data_deleted(self) -> None:
+        self.conversations.refresh()
+        self.open_conversation(None)
 
     def _on_generation_changed(self) -> None:
         # Sampling options apply to the next answer; a changed context size reloads the

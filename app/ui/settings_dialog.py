@@ -1,6 +1,13 @@
-"""Settings: language, generation settings, and the models page: the backend (the bundled
-local model or an OpenAI-compatible server) and the local model picker (list, add GGUF,
-activate)."""
+"""Settings: a list of pages on the left, the chosen page on the right.
+
+Pages are registered in ``PAGES`` (key, builder), in the order they are listed, and are
+reached by key (``show_page("memory")``), never by position. This module builds the
+General, Generation and Models pages (the backend, the bundled local model or an
+OpenAI-compatible server, and the local model picker); the others live in their own
+modules and are imported when the dialog opens. A page that has settings to save has an
+``apply()`` method, called on OK; pages whose changes apply at once (Personas, Memory,
+Privacy) need none.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +30,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QTabWidget,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +43,58 @@ if TYPE_CHECKING:
     from app.core.assistant import Assistant
 
 ModelIdRole = Qt.ItemDataRole.UserRole + 1
+PageKeyRole = Qt.ItemDataRole.UserRole + 2
+
+
+def _voice_page(dialog: "SettingsDialog") -> QWidget:
+    from app.ui.voice_settings import VoiceSettingsPage  # QtMultimedia loads with the dialog only
+
+    dialog.voice_page = VoiceSettingsPage(dialog.assistant, dialog)
+    return dialog.voice_page
+
+
+def _personas_page(dialog: "SettingsDialog") -> QWidget:
+    from app.ui.settings_pages.personas import PersonasPage
+
+    return PersonasPage(dialog.assistant, dialog)
+
+
+def _memory_page(dialog: "SettingsDialog") -> QWidget:
+    from app.ui.settings_pages.memory import MemoryPage
+
+    return MemoryPage(dialog.assistant, dialog)
+
+
+def _appearance_page(dialog: "SettingsDialog") -> QWidget:
+    from app.ui.settings_pages.appearance import AppearancePage
+
+    return AppearancePage(dialog.assistant, dialog)
+
+
+def _privacy_page(dialog: "SettingsDialog") -> QWidget:
+    from app.ui.settings_pages.privacy import PrivacyPage
+
+    return PrivacyPage(dialog.assistant, dialog)
+
+
+def _diagnostics_page(dialog: "SettingsDialog") -> QWidget:
+    from app.ui.diagnostics import DiagnosticsPage  # QtCharts loads with the dialog only
+
+    return DiagnosticsPage(dialog.assistant, dialog)
+
+
+# The pages, in the order the list shows them.
+PAGES: list[tuple[str, Callable[["SettingsDialog"], QWidget]]] = [
+    ("general", lambda d: d._build_general()),
+    ("appearance", _appearance_page),
+    ("personas", _personas_page),
+    ("memory", _memory_page),
+    ("generation", lambda d: d._build_generation()),
+    ("models", lambda d: d._build_models()),
+    ("voice", _voice_page),
+    ("privacy", _privacy_page),
+    ("diagnostics", _diagnostics_page),
+]
 
 
 class SettingsDialog(QDialog):
@@ -50,30 +109,58 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.assistant = assistant
         self.setObjectName("settingsDialog")
-        self.setMinimumWidth(520)
+        self.setMinimumSize(820, 560)
         # Replaceable in tests: returns a path or "".
         self.choose_gguf: Callable[[], str] = self._choose_gguf_dialog
         self._workers: list[Any] = []
 
-        self.tabs = QTabWidget(self)
-        # General
+        self.page_list = QListWidget(self)
+        self.page_list.setObjectName("settingsPages")
+        self.page_list.setFixedWidth(170)
+        self.stack = QStackedWidget(self)
+        self.pages: dict[str, QWidget] = {}
+        for key, build in PAGES:
+            page = build(self)
+            page.setProperty("pageKey", key)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem("")
+            item.setData(PageKeyRole, key)
+            self.page_list.addItem(item)
+        self.page_list.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.page_list.setCurrentRow(0)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        body = QHBoxLayout()
+        body.addWidget(self.page_list)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.buttons)
+        self._retranslate()
+        self.refresh_models()
+        self._show_backend()
+
+    # ---- the pages built here ------------------------------------------------------------
+
+    def _build_general(self) -> QWidget:
         general = QWidget()
-        self.language = QComboBox(general)
-        self.language.setObjectName("languageCombo")
         form = QFormLayout(general)
-        self.language_label = QLabel(general)
-        form.addRow(self.language_label, self.language)
         self.auto_titles = QCheckBox(general)
         self.auto_titles.setObjectName("autoTitles")
-        self.auto_titles.setChecked(assistant.settings.auto_titles)
+        self.auto_titles.setChecked(self.assistant.settings.auto_titles)
         form.addRow(self.auto_titles)
         self.verbose_logs = QCheckBox(general)
         self.verbose_logs.setObjectName("verboseLogs")
-        self.verbose_logs.setChecked(assistant.settings.verbose_logs)
+        self.verbose_logs.setChecked(self.assistant.settings.verbose_logs)
         form.addRow(self.verbose_logs)
-        # Generation
+        return general
+
+    def _build_generation(self) -> QWidget:
         gen = QWidget()
-        g = assistant.settings.generation
+        g = self.assistant.settings.generation
         self.temperature = QDoubleSpinBox(gen)
         self.temperature.setRange(0.0, 2.0)
         self.temperature.setSingleStep(0.05)
@@ -96,7 +183,9 @@ class SettingsDialog(QDialog):
         self._gen_labels = [QLabel(gen) for _ in range(5)]
         for label, field in zip(self._gen_labels, (self.temperature, self.top_p, self.max_tokens, self.n_ctx, self.n_threads)):
             self.gen_form.addRow(label, field)
-        # Models
+        return gen
+
+    def _build_models(self) -> QWidget:
         models = QWidget()
         self.model_list = QListWidget(models)
         self.model_list.setObjectName("modelList")
@@ -124,24 +213,7 @@ class SettingsDialog(QDialog):
         mlayout.addWidget(self.local_box, 1)
         mlayout.addWidget(self.remote_box)
         mlayout.addStretch(0)
-        self.tabs.addTab(general, "")
-        self.tabs.addTab(gen, "")
-        self.tabs.addTab(models, "")
-        # Imported here: QtMultimedia is not needed until the dialog opens.
-        from app.ui.voice_settings import VoiceSettingsPage
-
-        self.voice_page = VoiceSettingsPage(assistant, self)
-        self.tabs.addTab(self.voice_page, "")
-
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs)
-        layout.addWidget(self.buttons)
-        self._retranslate()
-        self.refresh_models()
-        self._show_backend()
+        return models
 
     def _build_remote(self, parent: QWidget) -> None:
         """The backend choice and the OpenAI-compatible server's address, model and key."""
@@ -209,22 +281,17 @@ class SettingsDialog(QDialog):
 
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Settings"))
-        self.tabs.setTabText(0, self.tr("General"))
-        self.tabs.setTabText(1, self.tr("Generation"))
-        self.tabs.setTabText(2, self.tr("Models"))
-        self.tabs.setTabText(3, self.tr("Voice"))
-        self.language_label.setText(self.tr("Language:"))
+        titles = {
+            "general": self.tr("General"), "appearance": self.tr("Appearance"), "personas": self.tr("Personas"),
+            "memory": self.tr("Memory"), "generation": self.tr("Generation"), "models": self.tr("Models"),
+            "voice": self.tr("Voice"), "privacy": self.tr("Privacy"), "diagnostics": self.tr("Diagnostics"),
+        }
+        for row in range(self.page_list.count()):
+            item = self.page_list.item(row)
+            item.setText(titles.get(item.data(PageKeyRole), item.data(PageKeyRole)))
         self.auto_titles.setText(self.tr("Let the model title new conversations (in the background)"))
         self.verbose_logs.setText(self.tr("Verbose logs: include chat and document text (for bug reports only)"))
         self.verbose_logs.setToolTip(self.tr("Off: the log files never contain what you wrote or read."))
-        current = self.language.currentData() or self.assistant.settings.language
-        self.language.blockSignals(True)
-        self.language.clear()
-        self.language.addItem(self.tr("System default"), "auto")
-        for code, name in i18n.LANGUAGES.items():
-            self.language.addItem(name, code)
-        self.language.setCurrentIndex(max(0, self.language.findData(current)))
-        self.language.blockSignals(False)
         for label, text in zip(self._gen_labels, (
             self.tr("Temperature:"), self.tr("Top-p:"), self.tr("Maximum answer length (tokens):"),
             self.tr("Context size (tokens):"), self.tr("CPU threads (0 = automatic):"),
@@ -249,6 +316,17 @@ class SettingsDialog(QDialog):
         self.remote_key.setToolTip(self.tr("Leave empty to keep the stored key; the key is never written to a file"))
         self.remote_forget_key.setText(self.tr("Forget key"))
         self.remote_vision.setText(self.tr("The model understands images"))
+
+    @property
+    def language(self) -> QComboBox:
+        """The interface language choice (on the Appearance page)."""
+        return self.pages["appearance"].language  # type: ignore[attr-defined, no-any-return]
+
+    def show_page(self, key: str) -> QWidget:
+        """Show the page registered as ``key`` (see PAGES); returns it."""
+        page = self.pages[key]
+        self.page_list.setCurrentRow(self.stack.indexOf(page))
+        return page
 
     def changeEvent(self, e: QEvent) -> None:
         if e.type() == QEvent.Type.LanguageChange:
@@ -443,7 +521,7 @@ class SettingsDialog(QDialog):
         try:
             self.assistant.store_remote_key(key)
         except Exception as exc:
-            self.tabs.setCurrentWidget(self.remote_box.parentWidget())
+            self.show_page("models")
             self.remote_status.setText(self.tr("Could not store the API key: %1").replace("%1", str(exc)))
             self.remote_status.setStyleSheet("color: #c62828")
             return False
@@ -471,7 +549,10 @@ class SettingsDialog(QDialog):
         if not self._store_remote_key():
             return False
         self._key_forgotten = False
-        self.voice_page.apply()
+        for page in self.pages.values():
+            apply = getattr(page, "apply", None)
+            if callable(apply):
+                apply()
         settings = self.assistant.settings
         language = self.language.currentData() or "auto"
         new_gen = self.generation_values()
@@ -504,6 +585,13 @@ class SettingsDialog(QDialog):
         if not self.apply():
             return
         super().accept()
+
+    def reject(self) -> None:
+        for page in self.pages.values():  # pages that preview a change live take it back
+            revert = getattr(page, "revert", None)
+            if callable(revert):
+                revert()
+        super().reject()
 
     def done(self, result: int) -> None:
         if self._check_worker is not None:

@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 from app.core.assistant import SAMPLE_RATE, LiveAudio, Segment, StreamConverter, rms_dbfs, to_float32
 from app.core.types import SovaError
 from app.ui.jobs import JobBridge
+from app.ui.theme import is_dark
 
 if TYPE_CHECKING:
     from app.core.assistant import Assistant, Job, JobEvent
@@ -398,7 +399,7 @@ class VoiceButton(QWidget):
         self.button.setObjectName("voiceButton")
         self.button.setIconSize(QSize(22, 22))
         self.button.setAutoRaise(False)
-        self._icons = {"idle": mic_icon("#3c4043"), "recording": mic_icon("#ffffff")}
+        self._icons = {"idle": mic_icon(self._idle_color()), "recording": mic_icon("#ffffff")}
         self.button.setMinimumSize(QSize(40, 32))
         self.button.pressed.connect(self._on_pressed)
         self.button.released.connect(self._on_released)
@@ -820,7 +821,16 @@ class VoiceButton(QWidget):
     def changeEvent(self, e: QEvent) -> None:  # type: ignore[override]
         if e.type() == QEvent.Type.LanguageChange:  # the language was switched at run time
             self._retranslate()
+        elif e.type() == QEvent.Type.PaletteChange and hasattr(self, "_icons"):
+            # The theme was switched: a dark microphone would vanish on a dark button.
+            self._icons["idle"] = mic_icon(self._idle_color())
+            if not self.recorder.recording:
+                self.button.setIcon(self._icons["idle"])
         super().changeEvent(e)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _idle_color() -> str:
+        return "#d0d3d8" if is_dark() else "#3c4043"
 
     def closeEvent(self, e: QEvent) -> None:  # type: ignore[override]
         for job in list(self._views.values()):  # cancel first: the live job must not transcribe the rest

@@ -6,6 +6,12 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QWidget
 
+from app.ui.theme import is_dark
+
+# Banner (background, text) per kind; the dark ones keep the text readable on a dark window.
+_LIGHT_COLORS = {"error": ("#fdecea", "#8e1b1b"), "warning": ("#fff4e0", "#7a4b00"), "info": ("#e8f1fd", "#173f73")}
+_DARK_COLORS = {"error": ("#3b1f1f", "#ffb4ab"), "warning": ("#3a2d14", "#f0c274"), "info": ("#1c2a3d", "#a8c8ff")}
+
 
 class ChatInput(QPlainTextEdit):
     """The question box: Enter sends, Shift+Enter starts a new line; grows with its text."""
@@ -29,6 +35,8 @@ class ChatInput(QPlainTextEdit):
     def changeEvent(self, e: QEvent) -> None:
         if e.type() == QEvent.Type.LanguageChange:
             self._retranslate()
+        elif e.type() == QEvent.Type.FontChange:
+            self._fit()  # the font size was changed in Settings: lines got taller or shorter
         super().changeEvent(e)
 
     def keyPressEvent(self, e: QKeyEvent) -> None:
@@ -78,6 +86,7 @@ class Banner(QFrame):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
         self.kind = ""
+        self._dark: bool | None = None  # the theme the colours were chosen for
         self.hide()
         self._retranslate()
 
@@ -87,15 +96,21 @@ class Banner(QFrame):
     def changeEvent(self, e: QEvent) -> None:
         if e.type() == QEvent.Type.LanguageChange:
             self._retranslate()
+        elif e.type() == QEvent.Type.PaletteChange and self.kind and self._dark != is_dark():
+            self._style()  # the theme was switched while the banner was up
         super().changeEvent(e)
+
+    def _style(self) -> None:
+        self._dark = is_dark()
+        colors = _DARK_COLORS if self._dark else _LIGHT_COLORS
+        bg, fg = colors.get(self.kind, colors["info"])
+        self.setStyleSheet(f"#banner {{ background: {bg}; border: 1px solid {fg}40; border-radius: 6px; }}"
+                           f" #banner QLabel, #banner QToolButton {{ color: {fg}; }}")
 
     def show_message(self, text: str, kind: str = "error", timeout_ms: int = 0) -> None:
         """Show ``text``; kind is "error", "warning" or "info"; 0 = until dismissed."""
-        colors = {"error": ("#fdecea", "#8e1b1b"), "warning": ("#fff4e0", "#7a4b00"), "info": ("#e8f1fd", "#173f73")}
-        bg, fg = colors.get(kind, colors["info"])
-        self.setStyleSheet(f"#banner {{ background: {bg}; border: 1px solid {fg}40; border-radius: 6px; }}"
-                           f" #banner QLabel {{ color: {fg}; }}")
         self.kind = kind
+        self._style()
         self.label.setText(text)
         self.show()
         if timeout_ms:

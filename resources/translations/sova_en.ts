@@ -4,6 +4,10 @@
 <context>
     <name>AnswerDetails</name>
     <message>
+        <source>Used memory (what you told Sova earlier):</source>
+        <translation>Used memory (what you told Sova earlier):</translation>
+    </message>
+    <message>
         <source>p. %1</source>
         <translation>p. %1</translation>
     </message>
@@ -49,6 +53,41 @@
     <message>
         <source>The model was given these passages from your documents, best first. The rank score orders them (meaning and keywords together); meaning is the similarity of the passage to the question, keywords the score of the words they share.</source>
         <translation>The model was given these passages from your documents, best first. The rank score orders them (meaning and keywords together); meaning is the similarity of the passage to the question, keywords the score of the words they share.</translation>
+    </message>
+</context>
+<context>
+    <name>AppearancePage</name>
+    <message>
+        <source>Language:</source>
+        <translation>Language:</translation>
+    </message>
+    <message>
+        <source>Theme:</source>
+        <translation>Theme:</translation>
+    </message>
+    <message>
+        <source>Font size:</source>
+        <translation>Font size:</translation>
+    </message>
+    <message>
+        <source>As the system</source>
+        <translation>As the system</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Light</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Dark</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>System default</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> pt</translation>
     </message>
 </context>
 <context>
@@ -122,6 +161,10 @@
 </context>
 <context>
     <name>ChatPanel</name>
+    <message>
+        <source>Who answers in this conversation (Settings → Personas)</source>
+        <translation>Who answers in this conversation (Settings → Personas)</translation>
+    </message>
     <message>
         <source>Answer from documents</source>
         <translation>Answer from documents</translation>
@@ -985,6 +1028,129 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     </message>
 </context>
 <context>
+    <name>MemoryPage</name>
+    <message>
+        <source>Remember what I tell Sova (memory on)</source>
+        <translation>Remember what I tell Sova (memory on)</translation>
+    </message>
+    <message>
+        <source>Notice facts about me in conversations by itself (in the background)</source>
+        <translation>Notice facts about me in conversations by itself (in the background)</translation>
+    </message>
+    <message>
+        <source>Search facts</source>
+        <translation>Search facts</translation>
+    </message>
+    <message>
+        <source>Fact</source>
+        <translation>Fact</translation>
+    </message>
+    <message>
+        <source>Memory of</source>
+        <translation>Memory of</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>Changed</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Add…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Edit…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Forget everything…</source>
+        <translation>Forget everything…</translation>
+    </message>
+    <message>
+        <source>All personas</source>
+        <translation>All personas</translation>
+    </message>
+    <message>
+        <source>Shared memory</source>
+        <translation>Shared memory</translation>
+    </message>
+    <message>
+        <source>Own memory of %1</source>
+        <translation>Own memory of %1</translation>
+    </message>
+    <message>
+        <source>shared</source>
+        <translation>shared</translation>
+    </message>
+    <message>
+        <source>%1 facts remembered.</source>
+        <translation>%1 facts remembered.</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Unpin</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>Pin</translation>
+    </message>
+    <message>
+        <source>you asked Sova to remember it</source>
+        <translation>you asked Sova to remember it</translation>
+    </message>
+    <message>
+        <source>noticed in a conversation</source>
+        <translation>noticed in a conversation</translation>
+    </message>
+    <message>
+        <source>edited by you</source>
+        <translation>edited by you</translation>
+    </message>
+    <message>
+        <source>From your message:</source>
+        <translation>From your message:</translation>
+    </message>
+    <message>
+        <source>Earlier:</source>
+        <translation>Earlier:</translation>
+    </message>
+    <message>
+        <source>What should Sova remember about you?</source>
+        <translation>What should Sova remember about you?</translation>
+    </message>
+    <message>
+        <source>Edit the fact (the old text stays in its history):</source>
+        <translation>Edit the fact (the old text stays in its history):</translation>
+    </message>
+    <message>
+        <source>Forget everything Sova remembers about you? The facts, their history and their search vectors are erased and cannot be restored. Your conversations stay, and are not read for facts again.</source>
+        <translation>Forget everything Sova remembers about you? The facts, their history and their search vectors are erased and cannot be restored. Your conversations stay, and are not read for facts again.</translation>
+    </message>
+    <message>
+        <source>Forgot %1 facts.</source>
+        <translation>Forgot %1 facts.</translation>
+    </message>
+    <message>
+        <source>A fact cannot be empty.</source>
+        <translation>A fact cannot be empty.</translation>
+    </message>
+    <message>
+        <source>A fact is at most 300 characters long.</source>
+        <translation>A fact is at most 300 characters long.</translation>
+    </message>
+    <message>
+        <source>Could not change the memory: %1</source>
+        <translation>Could not change the memory: %1</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Memory</translation>
+    </message>
+</context>
+<context>
     <name>PasswordPrompts</name>
     <message>
         <source>Password needed</source>
@@ -1001,6 +1167,340 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Index</source>
         <translation>Index</translation>
+    </message>
+</context>
+<context>
+    <name>PersonasPage</name>
+    <message>
+        <source>New</source>
+        <translation>New</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Duplicate</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Import…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Export…</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Instructions:</source>
+        <translation>Instructions:</translation>
+    </message>
+    <message>
+        <source>Spice level:</source>
+        <translation>Spice level:</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>Temperature:</translation>
+    </message>
+    <message>
+        <source>Answer language:</source>
+        <translation>Answer language:</translation>
+    </message>
+    <message>
+        <source>Documents in new chats:</source>
+        <translation>Documents in new chats:</translation>
+    </message>
+    <message>
+        <source>Memory:</source>
+        <translation>Memory:</translation>
+    </message>
+    <message>
+        <source>Who the assistant is and how it answers</source>
+        <translation>Who the assistant is and how it answers</translation>
+    </message>
+    <message>
+        <source>Own temperature</source>
+        <translation>Own temperature</translation>
+    </message>
+    <message>
+        <source>Off: the temperature of the Generation page</source>
+        <translation>Off: the temperature of the Generation page</translation>
+    </message>
+    <message>
+        <source>The question&apos;s language</source>
+        <translation>The question&apos;s language</translation>
+    </message>
+    <message>
+        <source>Shared with other personas</source>
+        <translation>Shared with other personas</translation>
+    </message>
+    <message>
+        <source>Its own memory</source>
+        <translation>Its own memory</translation>
+    </message>
+    <message>
+        <source>Off: remembers nothing</source>
+        <translation>Off: remembers nothing</translation>
+    </message>
+    <message>
+        <source>New chats start with this persona</source>
+        <translation>New chats start with this persona</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>0: polite and neutral, no jokes</source>
+        <translation>0: polite and neutral, no jokes</translation>
+    </message>
+    <message>
+        <source>1: plain (the default tone)</source>
+        <translation>1: plain (the default tone)</translation>
+    </message>
+    <message>
+        <source>2: friendly, a little humour</source>
+        <translation>2: friendly, a little humour</translation>
+    </message>
+    <message>
+        <source>3: witty, with irony</source>
+        <translation>3: witty, with irony</translation>
+    </message>
+    <message>
+        <source>4: cheeky, teases you</source>
+        <translation>4: cheeky, teases you</translation>
+    </message>
+    <message>
+        <source>5: sarcastic roaster</source>
+        <translation>5: sarcastic roaster</translation>
+    </message>
+    <message>
+        <source>(default)</source>
+        <translation>(default)</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <source>All collections</source>
+        <translation>All collections</translation>
+    </message>
+    <message>
+        <source>Saved “%1”.</source>
+        <translation>Saved “%1”.</translation>
+    </message>
+    <message>
+        <source>New persona</source>
+        <translation>New persona</translation>
+    </message>
+    <message>
+        <source>You are a helpful assistant.</source>
+        <translation>You are a helpful assistant.</translation>
+    </message>
+    <message>
+        <source>Delete the persona “%1”?</source>
+        <translation>Delete the persona “%1”?</translation>
+    </message>
+    <message>
+        <source>Its own memory is deleted with it.</source>
+        <translation>Its own memory is deleted with it.</translation>
+    </message>
+    <message>
+        <source>Deleted “%1”.</source>
+        <translation>Deleted “%1”.</translation>
+    </message>
+    <message>
+        <source>Imported %1 personas from %2.</source>
+        <translation>Imported %1 personas from %2.</translation>
+    </message>
+    <message>
+        <source>Exported to %1.</source>
+        <translation>Exported to %1.</translation>
+    </message>
+    <message>
+        <source>%1 is not a usable persona file: %2</source>
+        <translation>%1 is not a usable persona file: %2</translation>
+    </message>
+    <message>
+        <source>%1 was made by another version of Sova (version %2); nothing was imported.</source>
+        <translation>%1 was made by another version of Sova (version %2); nothing was imported.</translation>
+    </message>
+    <message>
+        <source>%1 is too large for a persona file; nothing was imported.</source>
+        <translation>%1 is too large for a persona file; nothing was imported.</translation>
+    </message>
+    <message>
+        <source>The last persona cannot be deleted.</source>
+        <translation>The last persona cannot be deleted.</translation>
+    </message>
+    <message>
+        <source>Could not change the personas: %2</source>
+        <translation>Could not change the personas: %2</translation>
+    </message>
+    <message>
+        <source>The file</source>
+        <translation>The file</translation>
+    </message>
+    <message>
+        <source>Import personas</source>
+        <translation>Import personas</translation>
+    </message>
+    <message>
+        <source>Persona files (*.json);;All files (*)</source>
+        <translation>Persona files (*.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Export persona</source>
+        <translation>Export persona</translation>
+    </message>
+    <message>
+        <source>Persona files (*.json)</source>
+        <translation>Persona files (*.json)</translation>
+    </message>
+    <message>
+        <source>Personas</source>
+        <translation>Personas</translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyPage</name>
+    <message>
+        <source>Data</source>
+        <translation>Data</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>Location</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>What Sova keeps on this computer:</source>
+        <translation>What Sova keeps on this computer:</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>Delete all data…</source>
+        <translation>Delete all data…</translation>
+    </message>
+    <message>
+        <source>Deletes all conversations, everything Sova remembers, the document index and the logs. Personas, settings and the downloaded models stay.</source>
+        <translation>Deletes all conversations, everything Sova remembers, the document index and the logs. Personas, settings and the downloaded models stay.</translation>
+    </message>
+    <message>
+        <source>Questions, with the parts of your documents and memories used to answer them, are sent to the model server you configured: %1. This is the only exception: everything else stays on this computer.</source>
+        <translation>Questions, with the parts of your documents and memories used to answer them, are sent to the model server you configured: %1. This is the only exception: everything else stays on this computer.</translation>
+    </message>
+    <message>
+        <source>Sova works offline. Your conversations, documents and everything it remembers stay on this computer and are never sent anywhere.</source>
+        <translation>Sova works offline. Your conversations, documents and everything it remembers stay on this computer and are never sent anywhere.</translation>
+    </message>
+    <message>
+        <source>Conversations, memory and personas</source>
+        <translation>Conversations, memory and personas</translation>
+    </message>
+    <message>
+        <source>Document index</source>
+        <translation>Document index</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Models</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>Logs</translation>
+    </message>
+    <message>
+        <source>%1 B</source>
+        <translation>%1 B</translation>
+    </message>
+    <message>
+        <source>%1 KB</source>
+        <translation>%1 KB</translation>
+    </message>
+    <message>
+        <source>%1 MB</source>
+        <translation>%1 MB</translation>
+    </message>
+    <message>
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
+    </message>
+    <message>
+        <source>Could not measure the data: %1</source>
+        <translation>Could not measure the data: %1</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>Delete all your data?
+
+This deletes all conversations, everything Sova remembers about you, the document index (your files themselves stay where they are) and the logs.
+
+Personas, settings and the downloaded models stay.
+
+This cannot be undone.</source>
+        <translation>Delete all your data?
+
+This deletes all conversations, everything Sova remembers about you, the document index (your files themselves stay where they are) and the logs.
+
+Personas, settings and the downloaded models stay.
+
+This cannot be undone.</translation>
+    </message>
+    <message>
+        <source>Delete all data</source>
+        <translation>Delete all data</translation>
+    </message>
+    <message>
+        <source>Delete everything</source>
+        <translation>Delete everything</translation>
+    </message>
+    <message>
+        <source>Deleting…</source>
+        <translation>Deleting…</translation>
+    </message>
+    <message>
+        <source>Deleting conversations…</source>
+        <translation>Deleting conversations…</translation>
+    </message>
+    <message>
+        <source>Forgetting what Sova remembers…</source>
+        <translation>Forgetting what Sova remembers…</translation>
+    </message>
+    <message>
+        <source>Removing the document index…</source>
+        <translation>Removing the document index…</translation>
+    </message>
+    <message>
+        <source>Clearing the logs…</source>
+        <translation>Clearing the logs…</translation>
+    </message>
+    <message>
+        <source>Deleted all conversations, memories, the document index and the logs.</source>
+        <translation>Deleted all conversations, memories, the document index and the logs.</translation>
+    </message>
+    <message>
+        <source>Could not delete everything: %1</source>
+        <translation>Could not delete everything: %1</translation>
     </message>
 </context>
 <context>
@@ -1053,6 +1553,14 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>General</translation>
     </message>
     <message>
+        <source>Appearance</source>
+        <translation>Appearance</translation>
+    </message>
+    <message>
+        <source>Personas</source>
+        <translation>Personas</translation>
+    </message>
+    <message>
         <source>Generation</source>
         <translation>Generation</translation>
     </message>
@@ -1061,12 +1569,12 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Models</translation>
     </message>
     <message>
-        <source>Voice</source>
-        <translation>Voice</translation>
+        <source>Memory</source>
+        <translation>Memory</translation>
     </message>
     <message>
-        <source>Language:</source>
-        <translation>Language:</translation>
+        <source>Voice</source>
+        <translation>Voice</translation>
     </message>
     <message>
         <source>Let the model title new conversations (in the background)</source>
@@ -1081,8 +1589,12 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Off: the log files never contain what you wrote or read.</translation>
     </message>
     <message>
-        <source>System default</source>
-        <translation>System default</translation>
+        <source>Privacy</source>
+        <translation>Privacy</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Diagnostics</translation>
     </message>
     <message>
         <source>Temperature:</source>

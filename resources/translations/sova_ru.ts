@@ -4,6 +4,10 @@
 <context>
     <name>AnswerDetails</name>
     <message>
+        <source>Used memory (what you told Sova earlier):</source>
+        <translation>Использована память (что вы рассказали Сове раньше):</translation>
+    </message>
+    <message>
         <source>p. %1</source>
         <translation>с. %1</translation>
     </message>
@@ -49,6 +53,41 @@
     <message>
         <source>The model was given these passages from your documents, best first. The rank score orders them (meaning and keywords together); meaning is the similarity of the passage to the question, keywords the score of the words they share.</source>
         <translation>Модель получила эти отрывки из ваших документов, лучшие — первыми. Их порядок задаёт оценка ранжирования (смысл и ключевые слова вместе); смысл — близость отрывка к вопросу, ключевые слова — оценка общих слов.</translation>
+    </message>
+</context>
+<context>
+    <name>AppearancePage</name>
+    <message>
+        <source>Language:</source>
+        <translation>Язык:</translation>
+    </message>
+    <message>
+        <source>Theme:</source>
+        <translation>Тема:</translation>
+    </message>
+    <message>
+        <source>Font size:</source>
+        <translation>Размер шрифта:</translation>
+    </message>
+    <message>
+        <source>As the system</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation>Светлая</translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation>Тёмная</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Как в системе</translation>
+    </message>
+    <message>
+        <source> pt</source>
+        <translation> пт</translation>
     </message>
 </context>
 <context>
@@ -122,6 +161,10 @@
 </context>
 <context>
     <name>ChatPanel</name>
+    <message>
+        <source>Who answers in this conversation (Settings → Personas)</source>
+        <translation>Кто отвечает в этой беседе (Настройки → Персоны)</translation>
+    </message>
     <message>
         <source>Answer from documents</source>
         <translation>Отвечать по документам</translation>
@@ -985,6 +1028,129 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     </message>
 </context>
 <context>
+    <name>MemoryPage</name>
+    <message>
+        <source>Remember what I tell Sova (memory on)</source>
+        <translation>Запоминать то, что я рассказываю Сове (память включена)</translation>
+    </message>
+    <message>
+        <source>Notice facts about me in conversations by itself (in the background)</source>
+        <translation>Самой замечать факты обо мне в беседах (в фоне)</translation>
+    </message>
+    <message>
+        <source>Search facts</source>
+        <translation>Поиск по фактам</translation>
+    </message>
+    <message>
+        <source>Fact</source>
+        <translation>Факт</translation>
+    </message>
+    <message>
+        <source>Memory of</source>
+        <translation>Чья память</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>Изменён</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Добавить…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Изменить…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Forget everything…</source>
+        <translation>Забыть всё…</translation>
+    </message>
+    <message>
+        <source>All personas</source>
+        <translation>Все персоны</translation>
+    </message>
+    <message>
+        <source>Shared memory</source>
+        <translation>Общая память</translation>
+    </message>
+    <message>
+        <source>Own memory of %1</source>
+        <translation>Своя память: %1</translation>
+    </message>
+    <message>
+        <source>shared</source>
+        <translation>общая</translation>
+    </message>
+    <message>
+        <source>%1 facts remembered.</source>
+        <translation>Запомнено фактов: %1.</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Открепить</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>Закрепить</translation>
+    </message>
+    <message>
+        <source>you asked Sova to remember it</source>
+        <translation>вы попросили Сову запомнить</translation>
+    </message>
+    <message>
+        <source>noticed in a conversation</source>
+        <translation>замечено в беседе</translation>
+    </message>
+    <message>
+        <source>edited by you</source>
+        <translation>изменено вами</translation>
+    </message>
+    <message>
+        <source>From your message:</source>
+        <translation>Из вашего сообщения:</translation>
+    </message>
+    <message>
+        <source>Earlier:</source>
+        <translation>Раньше:</translation>
+    </message>
+    <message>
+        <source>What should Sova remember about you?</source>
+        <translation>Что Сове запомнить о вас?</translation>
+    </message>
+    <message>
+        <source>Edit the fact (the old text stays in its history):</source>
+        <translation>Измените факт (прежний текст останется в его истории):</translation>
+    </message>
+    <message>
+        <source>Forget everything Sova remembers about you? The facts, their history and their search vectors are erased and cannot be restored. Your conversations stay, and are not read for facts again.</source>
+        <translation>Забыть всё, что Сова помнит о вас? Факты, их история и поисковые векторы будут стёрты без возможности восстановления. Беседы останутся, и факты из них больше не будут извлекаться.</translation>
+    </message>
+    <message>
+        <source>Forgot %1 facts.</source>
+        <translation>Забыто фактов: %1.</translation>
+    </message>
+    <message>
+        <source>A fact cannot be empty.</source>
+        <translation>Факт не может быть пустым.</translation>
+    </message>
+    <message>
+        <source>A fact is at most 300 characters long.</source>
+        <translation>Факт — не длиннее 300 символов.</translation>
+    </message>
+    <message>
+        <source>Could not change the memory: %1</source>
+        <translation>Не удалось изменить память: %1</translation>
+    </message>
+    <message>
+        <source>Memory</source>
+        <translation>Память</translation>
+    </message>
+</context>
+<context>
     <name>PasswordPrompts</name>
     <message>
         <source>Password needed</source>
@@ -1001,6 +1167,340 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Index</source>
         <translation>Индексировать</translation>
+    </message>
+</context>
+<context>
+    <name>PersonasPage</name>
+    <message>
+        <source>New</source>
+        <translation>Новая</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Копия</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>Импорт…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Экспорт…</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Имя:</translation>
+    </message>
+    <message>
+        <source>Instructions:</source>
+        <translation>Инструкции:</translation>
+    </message>
+    <message>
+        <source>Spice level:</source>
+        <translation>Острота:</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>Температура:</translation>
+    </message>
+    <message>
+        <source>Answer language:</source>
+        <translation>Язык ответов:</translation>
+    </message>
+    <message>
+        <source>Documents in new chats:</source>
+        <translation>Документы в новых чатах:</translation>
+    </message>
+    <message>
+        <source>Memory:</source>
+        <translation>Память:</translation>
+    </message>
+    <message>
+        <source>Who the assistant is and how it answers</source>
+        <translation>Кто такой ассистент и как он отвечает</translation>
+    </message>
+    <message>
+        <source>Own temperature</source>
+        <translation>Своя температура</translation>
+    </message>
+    <message>
+        <source>Off: the temperature of the Generation page</source>
+        <translation>Выключено: температура со страницы «Генерация»</translation>
+    </message>
+    <message>
+        <source>The question&apos;s language</source>
+        <translation>Язык вопроса</translation>
+    </message>
+    <message>
+        <source>Shared with other personas</source>
+        <translation>Общая с другими персонами</translation>
+    </message>
+    <message>
+        <source>Its own memory</source>
+        <translation>Своя память</translation>
+    </message>
+    <message>
+        <source>Off: remembers nothing</source>
+        <translation>Выключена: ничего не запоминает</translation>
+    </message>
+    <message>
+        <source>New chats start with this persona</source>
+        <translation>Новые чаты начинаются с этой персоной</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>0: polite and neutral, no jokes</source>
+        <translation>0: вежливо и нейтрально, без шуток</translation>
+    </message>
+    <message>
+        <source>1: plain (the default tone)</source>
+        <translation>1: просто (обычный тон)</translation>
+    </message>
+    <message>
+        <source>2: friendly, a little humour</source>
+        <translation>2: дружелюбно, немного юмора</translation>
+    </message>
+    <message>
+        <source>3: witty, with irony</source>
+        <translation>3: остроумно, с иронией</translation>
+    </message>
+    <message>
+        <source>4: cheeky, teases you</source>
+        <translation>4: дерзко, подкалывает</translation>
+    </message>
+    <message>
+        <source>5: sarcastic roaster</source>
+        <translation>5: язвительный насмешник</translation>
+    </message>
+    <message>
+        <source>(default)</source>
+        <translation>(по умолчанию)</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Выключены</translation>
+    </message>
+    <message>
+        <source>All collections</source>
+        <translation>Все коллекции</translation>
+    </message>
+    <message>
+        <source>Saved “%1”.</source>
+        <translation>Сохранено: «%1».</translation>
+    </message>
+    <message>
+        <source>New persona</source>
+        <translation>Новая персона</translation>
+    </message>
+    <message>
+        <source>You are a helpful assistant.</source>
+        <translation>Ты — полезный помощник.</translation>
+    </message>
+    <message>
+        <source>Delete the persona “%1”?</source>
+        <translation>Удалить персону «%1»?</translation>
+    </message>
+    <message>
+        <source>Its own memory is deleted with it.</source>
+        <translation>Её собственная память удалится вместе с ней.</translation>
+    </message>
+    <message>
+        <source>Deleted “%1”.</source>
+        <translation>Удалено: «%1».</translation>
+    </message>
+    <message>
+        <source>Imported %1 personas from %2.</source>
+        <translation>Импортировано персон: %1 (из %2).</translation>
+    </message>
+    <message>
+        <source>Exported to %1.</source>
+        <translation>Экспортировано в %1.</translation>
+    </message>
+    <message>
+        <source>%1 is not a usable persona file: %2</source>
+        <translation>%1 — не файл персон, который можно прочитать: %2</translation>
+    </message>
+    <message>
+        <source>%1 was made by another version of Sova (version %2); nothing was imported.</source>
+        <translation>%1 создан другой версией Совы (версия %2); ничего не импортировано.</translation>
+    </message>
+    <message>
+        <source>%1 is too large for a persona file; nothing was imported.</source>
+        <translation>%1 слишком велик для файла персон; ничего не импортировано.</translation>
+    </message>
+    <message>
+        <source>The last persona cannot be deleted.</source>
+        <translation>Последнюю персону удалить нельзя.</translation>
+    </message>
+    <message>
+        <source>Could not change the personas: %2</source>
+        <translation>Не удалось изменить персоны: %2</translation>
+    </message>
+    <message>
+        <source>The file</source>
+        <translation>Файл</translation>
+    </message>
+    <message>
+        <source>Import personas</source>
+        <translation>Импорт персон</translation>
+    </message>
+    <message>
+        <source>Persona files (*.json);;All files (*)</source>
+        <translation>Файлы персон (*.json);;Все файлы (*)</translation>
+    </message>
+    <message>
+        <source>Export persona</source>
+        <translation>Экспорт персоны</translation>
+    </message>
+    <message>
+        <source>Persona files (*.json)</source>
+        <translation>Файлы персон (*.json)</translation>
+    </message>
+    <message>
+        <source>Personas</source>
+        <translation>Персоны</translation>
+    </message>
+</context>
+<context>
+    <name>PrivacyPage</name>
+    <message>
+        <source>Data</source>
+        <translation>Данные</translation>
+    </message>
+    <message>
+        <source>Location</source>
+        <translation>Где хранятся</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Размер</translation>
+    </message>
+    <message>
+        <source>What Sova keeps on this computer:</source>
+        <translation>Что Сова хранит на этом компьютере:</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <source>Delete all data…</source>
+        <translation>Удалить все данные…</translation>
+    </message>
+    <message>
+        <source>Deletes all conversations, everything Sova remembers, the document index and the logs. Personas, settings and the downloaded models stay.</source>
+        <translation>Удаляет все беседы, всё, что помнит Сова, индекс документов и журналы. Персоны, настройки и загруженные модели останутся.</translation>
+    </message>
+    <message>
+        <source>Questions, with the parts of your documents and memories used to answer them, are sent to the model server you configured: %1. This is the only exception: everything else stays on this computer.</source>
+        <translation>Вопросы вместе с частями документов и воспоминаний, нужными для ответа, отправляются на настроенный вами сервер модели: %1. Это единственное исключение: всё остальное остаётся на этом компьютере.</translation>
+    </message>
+    <message>
+        <source>Sova works offline. Your conversations, documents and everything it remembers stay on this computer and are never sent anywhere.</source>
+        <translation>Сова работает без сети. Ваши беседы, документы и всё, что она помнит, остаются на этом компьютере и никуда не отправляются.</translation>
+    </message>
+    <message>
+        <source>Conversations, memory and personas</source>
+        <translation>Беседы, память и персоны</translation>
+    </message>
+    <message>
+        <source>Document index</source>
+        <translation>Индекс документов</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Модели</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>Журналы</translation>
+    </message>
+    <message>
+        <source>%1 B</source>
+        <translation>%1 Б</translation>
+    </message>
+    <message>
+        <source>%1 KB</source>
+        <translation>%1 КБ</translation>
+    </message>
+    <message>
+        <source>%1 MB</source>
+        <translation>%1 МБ</translation>
+    </message>
+    <message>
+        <source>%1 GB</source>
+        <translation>%1 ГБ</translation>
+    </message>
+    <message>
+        <source>Could not measure the data: %1</source>
+        <translation>Не удалось измерить данные: %1</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Открыть папку</translation>
+    </message>
+    <message>
+        <source>Delete all your data?
+
+This deletes all conversations, everything Sova remembers about you, the document index (your files themselves stay where they are) and the logs.
+
+Personas, settings and the downloaded models stay.
+
+This cannot be undone.</source>
+        <translation>Удалить все ваши данные?
+
+Будут удалены все беседы, всё, что Сова помнит о вас, индекс документов (сами файлы останутся на месте) и журналы.
+
+Персоны, настройки и загруженные модели останутся.
+
+Это нельзя отменить.</translation>
+    </message>
+    <message>
+        <source>Delete all data</source>
+        <translation>Удалить все данные</translation>
+    </message>
+    <message>
+        <source>Delete everything</source>
+        <translation>Удалить всё</translation>
+    </message>
+    <message>
+        <source>Deleting…</source>
+        <translation>Удаление…</translation>
+    </message>
+    <message>
+        <source>Deleting conversations…</source>
+        <translation>Удаляю беседы…</translation>
+    </message>
+    <message>
+        <source>Forgetting what Sova remembers…</source>
+        <translation>Забываю то, что помнит Сова…</translation>
+    </message>
+    <message>
+        <source>Removing the document index…</source>
+        <translation>Удаляю индекс документов…</translation>
+    </message>
+    <message>
+        <source>Clearing the logs…</source>
+        <translation>Очищаю журналы…</translation>
+    </message>
+    <message>
+        <source>Deleted all conversations, memories, the document index and the logs.</source>
+        <translation>Удалены все беседы, воспоминания, индекс документов и журналы.</translation>
+    </message>
+    <message>
+        <source>Could not delete everything: %1</source>
+        <translation>Не удалось удалить всё: %1</translation>
     </message>
 </context>
 <context>
@@ -1053,6 +1553,14 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Общие</translation>
     </message>
     <message>
+        <source>Appearance</source>
+        <translation>Оформление</translation>
+    </message>
+    <message>
+        <source>Personas</source>
+        <translation>Персоны</translation>
+    </message>
+    <message>
         <source>Generation</source>
         <translation>Генерация</translation>
     </message>
@@ -1061,12 +1569,12 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Модели</translation>
     </message>
     <message>
-        <source>Voice</source>
-        <translation>Голос</translation>
+        <source>Memory</source>
+        <translation>Память</translation>
     </message>
     <message>
-        <source>Language:</source>
-        <translation>Язык:</translation>
+        <source>Voice</source>
+        <translation>Голос</translation>
     </message>
     <message>
         <source>Let the model title new conversations (in the background)</source>
@@ -1081,8 +1589,12 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Выключено: в журнале никогда нет того, что вы писали или читали.</translation>
     </message>
     <message>
-        <source>System default</source>
-        <translation>Как в системе</translation>
+        <source>Privacy</source>
+        <translation>Конфиденциальность</translation>
+    </message>
+    <message>
+        <source>Diagnostics</source>
+        <translation>Диагностика</translation>
     </message>
     <message>
         <source>Temperature:</source>

@@ -21,8 +21,12 @@ def assistant(script: Script, tmp_path: Path, sova_home: Path) -> Iterator[objec
     from app.core.assistant import Assistant
     from app.core.config import Settings
 
+    from tests.fakes.embedder import FakeEmbedder
+
     settings = Settings(active_model="fake")
-    a = Assistant(settings=settings, llm_factory=script_factory(script), registry=FakeRegistry(tmp_path))
+    embedder = FakeEmbedder()
+    a = Assistant(settings=settings, llm_factory=script_factory(script), registry=FakeRegistry(tmp_path),
+                  memory_embedder=lambda: embedder, memory_floor=0.3)
     yield a
     a.close()
 

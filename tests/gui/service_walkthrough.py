@@ -168,7 +168,7 @@ def remote_walkthrough(app: Any, window: Any, assistant: Any, q: list[str], home
         try:
             window.show_diagnostics(False)
             dialog: Any = window.open_settings()
-            dialog.tabs.setCurrentIndex(2)
+            dialog.show_page("models")
             dialog.backend_combo.setCurrentIndex(dialog.backend_combo.findData("remote"))
             dialog.remote_url.setText(server.base_url)
             dialog.check_remote()

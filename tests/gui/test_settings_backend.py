@@ -34,7 +34,7 @@ def dialog(qtbot, assistant):  # type: ignore[no-untyped-def]
     d = SettingsDialog(assistant)
     qtbot.addWidget(d)
     d.show()
-    d.tabs.setCurrentIndex(2)
+    d.show_page("models")
     yield d
     assert workers.shutdown(5000)
 

