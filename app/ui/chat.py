@@ -16,7 +16,6 @@ from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -41,6 +40,7 @@ from app.core.types import (
     TokenEvent,
 )
 from app.ui import codes
+from app.ui.chat_header import PersonaSelector, localized, persona_name
 from app.ui.chat_model import ChatModel
 from app.ui.chat_view import ChatView
 from app.ui.widgets import Banner, ChatInput
@@ -97,10 +97,8 @@ class ChatPanel(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # Who answers this conversation: switching persona changes the next answer's
         # prompt and sampling only (the model stays loaded).
-        self.persona_combo = QComboBox(self)
-        self.persona_combo.setObjectName("personaCombo")
-        self.persona_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.persona_combo.activated.connect(lambda _: self._on_persona_chosen())
+        self.persona_combo = PersonaSelector(assistant, self)
+        self.persona_combo.sig_chosen.connect(lambda _: self._on_persona_chosen())
         self._pending_persona: str | None = None  # chosen before the conversation exists
         self.docs_toggle = QCheckBox(self)
         self.docs_toggle.toggled.connect(self._on_docs_toggled)
@@ -294,37 +292,18 @@ class ChatPanel(QWidget):
 
     def refresh_personas(self) -> None:
         """Fill the persona selector (after personas changed) and show the conversation's."""
-        from app.ui.settings_pages.personas import ui_language
-
         conv = self.assistant.conversation(self.conversation_id) if self.conversation_id is not None else None
-        current = self.assistant.persona(self._pending_persona or (conv.persona if conv else None)).id
-        lang = ui_language()
-        self.persona_combo.blockSignals(True)
-        self.persona_combo.clear()
-        for p in self.assistant.personas():
-            self.persona_combo.addItem(f"{p.icon} {p.display_name(lang)}", p.id)
-        self.persona_combo.setCurrentIndex(max(0, self.persona_combo.findData(current)))
-        self.persona_combo.blockSignals(False)
+        self.persona_combo.refresh(self._pending_persona or (conv.persona if conv else None))
 
     def _localized(self, message: Message) -> Message:
-        """The message with its persona's name in the interface's language (the core
-        stores it in the answer's language)."""
-        from app.ui.settings_pages.personas import ui_language
-
-        info = (message.details or {}).get("persona")
-        if not isinstance(info, dict) or not info.get("id"):
-            return message
-        p = self.assistant.persona(str(info["id"]))
-        if p.id != info["id"]:
-            return message  # deleted since: keep the stored name
-        return replace(message, persona=p.display_name(ui_language()))
+        return localized(self.assistant, message)
 
     def current_persona(self) -> str:
-        return str(self.persona_combo.currentData() or "")
+        return self.persona_combo.current()
 
     def set_persona(self, persona_id: str) -> None:
         """Answer the shown conversation with this persona from the next question on."""
-        self.persona_combo.setCurrentIndex(max(0, self.persona_combo.findData(persona_id)))
+        self.persona_combo.select(persona_id)
         self._on_persona_chosen()
 
     def _on_persona_chosen(self) -> None:
@@ -489,10 +468,8 @@ class ChatPanel(QWidget):
         llm = self.assistant.llm
         worker = GeneratorWorker(make, stop_on_cancel=False)
         self._req = _Request(rid, cid, worker, model_was_loaded=bool(llm is not None and llm.loaded))
-        from app.ui.settings_pages.personas import ui_language
-
         conv = self.assistant.conversation(cid)
-        persona = self.assistant.persona(conv.persona if conv else None).display_name(ui_language())
+        persona = persona_name(self.assistant, conv.persona if conv else None)
         self.model.append(Message(Role.ASSISTANT, "", conversation_id=cid, model=self.assistant.active_model_name,
                                   persona=persona), streaming=True)
         worker.signals.sig_item.connect(lambda ev, rid=rid: self._on_event(rid, ev))

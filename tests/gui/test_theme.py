@@ -152,3 +152,23 @@ def test_main_window_is_readable_in_dark(app: QApplication, qtbot, window, scrip
     apply_appearance(app, "light", 0)
     qtbot.wait(20)
     assert mean_brightness(window.grab().toImage()) > 150
+
+
+def test_the_appearance_page_previews_keeps_on_ok_and_reverts_on_cancel(app: QApplication, window, assistant) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dialog = window.open_settings("appearance")
+    page = dialog.pages["appearance"]
+    page.theme.setCurrentIndex(page.theme.findData("dark"))
+    assert window_color(app).lightness() < 100  # shown at once
+    dialog.reject()
+    assert window_color(app).lightness() > 150 and assistant.settings.appearance.theme == "system"
+    dialog = window.open_settings("appearance")
+    page = dialog.pages["appearance"]
+    page.theme.setCurrentIndex(page.theme.findData("dark"))
+    page.font_size.setValue(13)
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert assistant.settings.appearance.theme == "dark" and assistant.settings.appearance.font_size == 13
+    assert window_color(app).lightness() < 100 and app.font().pointSize() == 13
+    saved = (assistant.paths.settings_file).read_text("utf-8")
+    assert '"theme": "dark"' in saved

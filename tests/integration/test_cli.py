@@ -102,3 +102,61 @@ def test_model_file_deleted_after_adding(sova_home: Path, tmp_path: Path) -> Non
     assert r.returncode == 1
     assert "mine.gguf" in r.stderr and "not found" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_memory_commands(sova_home: Path) -> None:
+    r = run_app(["memory", "add", "Я живу в Казани"], sova_home)
+    assert r.returncode == 0 and "remembered 1" in r.stdout, r.stderr
+    r = run_app(["memory", "add", "I prefer short answers", "--persona", "legal"], sova_home)
+    assert r.returncode == 0, r.stderr
+    r = run_app(["memory", "list"], sova_home)
+    assert "Я живу в Казани" in r.stdout and "persona legal" in r.stdout
+    r = run_app(["memory", "list", "--search", "казан"], sova_home)
+    assert "Казани" in r.stdout and "short answers" not in r.stdout
+    r = run_app(["memory", "forget", "1"], sova_home)
+    assert r.returncode == 0 and "Казани" not in run_app(["memory", "list"], sova_home).stdout
+    r = run_app(["memory", "forget", "99"], sova_home)
+    assert r.returncode == 1 and "forgot 0 of 1" in r.stderr
+    r = run_app(["memory", "forget-all", "--yes"], sova_home)
+    assert r.returncode == 0 and "erased 1 facts" in r.stderr
+    assert run_app(["memory", "list"], sova_home).stdout.strip() == ""
+    r = run_app(["memory", "add", "   "], sova_home)
+    assert r.returncode == 1 and "cannot be empty" in r.stderr
+
+
+def test_memory_extract_prints_without_storing(sova_home: Path, tmp_path: Path) -> None:
+    import json
+
+    conv = tmp_path / "chat.json"
+    conv.write_text(json.dumps({"messages": [
+        {"role": "user", "content": "Меня зовут Андрей, я юрист из Казани. Как составить договор?"},
+        {"role": "assistant", "content": "Вы, судя по всему, врач. Договор составляют так…"},
+        {"role": "user", "content": "Если бы я был космонавтом, куда бы я полетел?"},
+    ]}, ensure_ascii=False), "utf-8")
+    r = run_app(["memory", "extract", str(conv)], sova_home, timeout=900)
+    assert r.returncode == 0, r.stderr
+    added = [line for line in r.stdout.splitlines() if line.startswith("  + ")]
+    assert any("Андрей" in line for line in added), r.stdout
+    assert not any("врач" in line or "космонавт" in line for line in added), r.stdout
+    assert run_app(["memory", "list"], sova_home).stdout.strip() == ""  # nothing stored
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope", "utf-8")
+    r = run_app(["memory", "extract", str(bad)], sova_home)
+    assert r.returncode == 1 and "Cannot read" in r.stderr
+
+
+def test_personas_commands(sova_home: Path, tmp_path: Path) -> None:
+    import json
+
+    r = run_app(["personas", "list"], sova_home)
+    assert r.returncode == 0 and "* general" in r.stdout and "roaster" in r.stdout
+    out = tmp_path / "legal.json"
+    assert run_app(["personas", "export", str(out), "legal"], sova_home).returncode == 0
+    assert [p["id"] for p in json.loads(out.read_text("utf-8"))["personas"]] == ["legal"]
+    r = run_app(["personas", "import", str(out)], sova_home)
+    assert r.returncode == 0 and "imported legal-" in r.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "sova-personas", "version": 3, "personas": [{"name": "x"}]}), "utf-8")
+    r = run_app(["personas", "import", str(bad)], sova_home)
+    assert r.returncode == 1 and "version 3" in r.stderr
+    assert run_app(["personas", "list"], sova_home).stdout.count("\n") == 5

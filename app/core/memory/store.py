@@ -167,15 +167,15 @@ class MemoryStore:
         if scope is not None:
             where.append("scope=?")
             args.append(scope)
-        if query.strip():
-            where.append("instr(lower(text), ?) > 0")
-            args.append(query.strip().lower())
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY pinned DESC, updated_at DESC, id DESC"
         with self.db.read() as conn:
             rows = conn.execute(sql, args).fetchall()
-        return [_fact(r) for r in rows]
+        facts = [_fact(r) for r in rows]
+        needle = _fold(query.strip())
+        # In Python: SQLite's lower() folds ASCII letters only, not Cyrillic ones.
+        return [f for f in facts if needle in _fold(f.text)] if needle else facts
 
     def count(self) -> int:
         with self.db.read() as conn:
@@ -385,6 +385,10 @@ _COLUMNS = "id, text, topic, scope, origin, message_id, conversation_id, pinned,
 def _fact(row: Sequence[object], history: tuple[FactVersion, ...] = ()) -> Fact:
     return Fact(int(row[0]), str(row[1]), str(row[2]), str(row[3]), str(row[4]),  # type: ignore[call-overload]
                 row[5], row[6], bool(row[7]), float(row[8]), float(row[9]), history)  # type: ignore[arg-type]
+
+
+def _fold(text: str) -> str:
+    return text.casefold().replace("ё", "е")
 
 
 def _clean(text: str) -> str:

@@ -139,6 +139,7 @@ def test_facts_are_searched_and_filtered(store: Store) -> None:
     m.add("Я работаю юристом", scope="legal")
     assert [f.text for f in m.list(query="kazan")] == ["I live in Kazan"]
     assert [f.text for f in m.list(scope="legal")] == ["Я работаю юристом"]
+    assert [f.text for f in m.list(query="ЮРИСТ")] == ["Я работаю юристом"]  # Cyrillic case folding
     assert len(m.list()) == 2
 
 
