@@ -61,10 +61,10 @@ def _words(text: str) -> list[str]:
 
 
 def matches(text: str, keywords: Sequence[Sequence[str]]) -> bool:
-    """Each keyword group has a variant that starts a word of ``text``."""
-    words = _words(text)
-    return all(any(any(w.startswith(v.lower().replace("ё", "е")) for w in words) for v in group)
-               for group in keywords)
+    """Each keyword group has a variant that starts a word of ``text`` (a variant of
+    several words: that many words in a row, the last one as a prefix)."""
+    joined = " " + " ".join(_words(text))
+    return all(any(" " + " ".join(_words(v)) in joined for v in group) for group in keywords)
 
 
 def commands_score() -> tuple[int, int, list[str]]:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from app.core.memory.commands import Command
 from app.core.memory.extract import Candidate, Decision
-from app.core.memory.store import Fact, FactVersion, MemoryError, MemoryStore, Recalled
+from app.core.memory.store import Fact, FactVersion, MemoryError, MemoryStore, Recalled, normalise
 
 if TYPE_CHECKING:
     from app.core.types import CancelToken, Message
@@ -116,7 +116,38 @@ class Memory:
         """Candidates and what would be done with them; nothing is stored."""
         from app.core.memory import extract
 
-        return extract.decide(self.candidates(text, cancel, priority), text, self.store, scope)
+        decisions = extract.decide(self.candidates(text, cancel, priority), text, self.store, scope)
+        if extract.corrects(text) and not cancel.cancelled:
+            # Asked with the stored facts in view, the model names the fact a correction
+            # replaces more often than extraction alone links them; its answer wins over
+            # the extraction's own supersede or add of the same fact.
+            fixed = self._correction(text, scope, cancel, priority)
+            if fixed is not None and fixed.target is not None:
+                target = fixed.target.id
+                decisions = [d for d in decisions
+                             if not (d.target is not None and d.target.id == target)
+                             and not (d.action == "add" and d.topic == fixed.topic)
+                             and normalise(d.text) != normalise(fixed.text)] + [fixed]
+        return decisions
+
+    def _correction(self, text: str, scope: str, cancel: "CancelToken", priority: Any) -> Decision | None:
+        """A message that corrects something said before: which stored fact it corrects,
+        and how it reads now (asked of the model only for such messages)."""
+        from app.core.memory import extract
+        from app.core.service.model import Preempted
+        from app.core.service.scheduler import Priority
+
+        known = [r.fact for r in self.store.similar(text, scope, limit=extract.MAX_KNOWN)]
+        if not known:
+            return None
+        parts: list[str] = []
+        request = extract.correction_request(text, [f.text for f in known])
+        for item in self.model.generate(request, cancel, priority=priority or Priority.BATCH, timeout_s=120):
+            if isinstance(item, str):
+                parts.append(item)
+            elif isinstance(item, Preempted):
+                parts.clear()
+        return extract.correction(("".join(parts)), text, known)
 
     def apply(self, decisions: Sequence[Decision], scope: str, message_id: int | None = None,
               conversation_id: int | None = None) -> list[Fact]:

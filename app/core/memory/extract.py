@@ -140,6 +140,51 @@ def request(message: str) -> ChatRequest:
                                                       json_schema=schema(detect(message))))
 
 
+MAX_KNOWN = 5  # stored facts shown to the model when a message corrects one of them
+_CORRECT_SYSTEM = (
+    "The user corrects or updates something they told you before. Below are notes you keep about the "
+    "user, numbered, and the user's new message. Say which note the message corrects (0 if none) and "
+    "write that note as it is true now, in the first person and in the language of the message, briefly."
+)
+
+
+def corrects(message: str) -> bool:
+    """Whether a message reads as a correction or an update of something said before."""
+    return bool(_CORRECTION.search(message))
+
+
+def correction_request(message: str, known: Sequence[str]) -> ChatRequest:
+    """Which of ``known`` the message corrects, and the corrected text (constrained)."""
+    from app.core.language import detect
+
+    notes = "\n".join(f"{i}. {t}" for i, t in enumerate(known, 1))
+    lang = detect(message)
+    fact: dict[str, Any] = {"type": "string", "maxLength": MAX_FACT_CHARS}
+    if lang in _FIRST_LETTER:
+        fact = {"type": "string", "pattern": f'^{_FIRST_LETTER[lang]}[^"\\\\]*$'}
+    schema_ = {"type": "object", "properties": {"note": {"type": "integer", "enum": list(range(len(known) + 1))},
+                                                "now": fact}, "required": ["note", "now"]}
+    content = f"Notes:\n{notes}\n\nUser's message: «{message[:2000]}»"
+    return ChatRequest(({"role": "system", "content": _CORRECT_SYSTEM}, {"role": "user", "content": content}),
+                       GenerationOptions(temperature=0.0, max_tokens=120, seed=7, json_schema=schema_))
+
+
+def correction(output: str, message: str, known: Sequence[Fact]) -> Decision | None:
+    """The supersede decision in the model's answer to ``correction_request``, when the
+    corrected text passes the same check as any extracted fact."""
+    try:
+        data = json.loads(_THINK.sub("", output).strip())
+        n, text = int(data.get("note", 0)), " ".join(str(data.get("now", "")).split())
+    except (ValueError, AttributeError, TypeError):
+        return None
+    if not 1 <= n <= len(known) or not text:
+        return None
+    target = known[n - 1]
+    if normalise(text) == normalise(target.text) or check(Candidate(text, target.topic), message):
+        return None
+    return Decision("supersede", text, target.topic, "", target)
+
+
 _THINK = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL | re.IGNORECASE)
 
 

@@ -24,9 +24,13 @@ class MemoryFake(FakeLLM):
         self.extractions = 0
         self.extracting = threading.Event()
         self.slow = 0.0  # seconds per character of the extraction's JSON
+        self.correction: dict[str, Any] = {"note": 0, "now": ""}  # the answer to a correction request
 
     def stream_chat(self, messages: Sequence[Any], cancel: CancelToken,
                     options: GenerationOptions | None = None) -> Iterator[str | GenerationStats]:
+        if options is not None and options.json_schema and "note" in options.json_schema["properties"]:
+            yield json.dumps(self.correction, ensure_ascii=False)  # which fact a correction replaces
+            return
         if options is not None and options.json_schema:
             self.extractions += 1
             self.extracting.set()
