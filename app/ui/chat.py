@@ -18,9 +18,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +38,7 @@ from app.core.types import (
     TokenEvent,
 )
 from app.ui import codes
-from app.ui.chat_header import PersonaSelector, localized, persona_name
+from app.ui.chat_header import PersonaSelector, ScopeButton, localized, persona_name
 from app.ui.chat_model import ChatModel
 from app.ui.chat_view import ChatView
 from app.ui.widgets import Banner, ChatInput
@@ -99,19 +97,15 @@ class ChatPanel(QWidget):
         # prompt and sampling only (the model stays loaded).
         self.persona_combo = PersonaSelector(assistant, self)
         self.persona_combo.sig_chosen.connect(lambda _: self._on_persona_chosen())
+        self._scope: tuple[str, ...] = ()
         self._pending_persona: str | None = None  # chosen before the conversation exists
         self.docs_toggle = QCheckBox(self)
         self.docs_toggle.toggled.connect(self._on_docs_toggled)
         # Which collections this conversation answers from (all, or some): a menu of the
         # collections the documents panel knows, filled when it opens.
-        self.collections_provider: Callable[[], list[str]] = lambda: []
-        self.scope_button = QToolButton(self)
-        self.scope_button.setObjectName("scopeButton")
-        self.scope_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.scope_menu = QMenu(self.scope_button)
-        self.scope_menu.aboutToShow.connect(self._fill_scope_menu)
-        self.scope_button.setMenu(self.scope_menu)
-        self._scope: tuple[str, ...] = ()
+        self.scope_button = ScopeButton(self)
+        self.scope_button.sig_chosen.connect(self.set_scope)
+        self.scope_menu = self.scope_button.scope_menu
         self.banner = Banner(self)
         self.edit_hint = QLabel(self)
         self.edit_hint.setObjectName("editHint")
@@ -327,40 +321,20 @@ class ChatPanel(QWidget):
 
     # ---- which collections ---------------------------------------------------------
 
-    def _update_scope_button(self) -> None:
-        from app.ui.documents import collection_label
+    @property
+    def collections_provider(self) -> Callable[[], list[str]]:
+        """The collection names the scope menu offers (the documents panel's)."""
+        return self.scope_button.provider
 
-        scope = self._scope
-        if not scope:
-            text = self.tr("All collections")
-        elif len(scope) == 1:
-            text = collection_label(scope[0])
-        else:
-            text = self.tr("%1 collections").replace("%1", str(len(scope)))  # always 2 or more
-        self.scope_button.setText(text)
-        self.scope_button.setEnabled(self.docs_toggle.isChecked())
+    @collections_provider.setter
+    def collections_provider(self, provider: Callable[[], list[str]]) -> None:
+        self.scope_button.provider = provider
+
+    def _update_scope_button(self) -> None:
+        self.scope_button.show_scope(self._scope, self.docs_toggle.isChecked())
 
     def _fill_scope_menu(self) -> None:
-        from app.ui.documents import collection_label
-
-        menu = self.scope_menu
-        menu.clear()
-        every = menu.addAction(self.tr("All collections"))
-        every.setCheckable(True)
-        every.setChecked(not self._scope)
-        every.triggered.connect(lambda: self.set_scope(()))
-        names = sorted(set(self.collections_provider()) | set(self._scope))
-        if names:
-            menu.addSeparator()
-        for name in names:
-            act = menu.addAction(collection_label(name))
-            act.setCheckable(True)
-            act.setChecked(name in self._scope)
-            act.toggled.connect(lambda on, n=name: self._toggle_collection(n, on))
-
-    def _toggle_collection(self, name: str, on: bool) -> None:
-        chosen = [n for n in self._scope if n != name] + ([name] if on else [])
-        self.set_scope(tuple(sorted(chosen)))
+        self.scope_button.fill_menu()
 
     def set_scope(self, collections: tuple[str, ...]) -> None:
         """Answer the shown conversation from these collections (() = all of them)."""

@@ -206,14 +206,6 @@
         <translation>Send (Enter)</translation>
     </message>
     <message>
-        <source>All collections</source>
-        <translation>All collections</translation>
-    </message>
-    <message>
-        <source>%1 collections</source>
-        <translation>%1 collections</translation>
-    </message>
-    <message>
         <source>Stopping…</source>
         <translation>Stopping…</translation>
     </message>
@@ -1540,6 +1532,17 @@ This cannot be undone.</translation>
     <message>
         <source>%1 was disconnected; transcribing what was recorded.</source>
         <translation>%1 was disconnected; transcribing what was recorded.</translation>
+    </message>
+</context>
+<context>
+    <name>ScopeButton</name>
+    <message>
+        <source>All collections</source>
+        <translation>All collections</translation>
+    </message>
+    <message>
+        <source>%1 collections</source>
+        <translation>%1 collections</translation>
     </message>
 </context>
 <context>

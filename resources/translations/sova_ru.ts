@@ -206,14 +206,6 @@
         <translation>Отправить (Enter)</translation>
     </message>
     <message>
-        <source>All collections</source>
-        <translation>Все коллекции</translation>
-    </message>
-    <message>
-        <source>%1 collections</source>
-        <translation>Коллекций: %1</translation>
-    </message>
-    <message>
         <source>Stopping…</source>
         <translation>Остановка…</translation>
     </message>
@@ -1540,6 +1532,17 @@ This cannot be undone.</source>
     <message>
         <source>%1 was disconnected; transcribing what was recorded.</source>
         <translation>%1 отключён; распознаю то, что записано.</translation>
+    </message>
+</context>
+<context>
+    <name>ScopeButton</name>
+    <message>
+        <source>All collections</source>
+        <translation>Все коллекции</translation>
+    </message>
+    <message>
+        <source>%1 collections</source>
+        <translation>Коллекций: %1</translation>
     </message>
 </context>
 <context>
