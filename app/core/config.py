@@ -127,6 +127,9 @@ class MemorySettings(BaseModel):
     enabled: bool = True  # recall and commands; off: memory is neither read nor written
     extract: bool = True  # read the user's messages for facts in the background
     budget_tokens: int = Field(160, ge=20, le=2000)  # recalled facts' share of the prompt
+    # Extraction starts once no answer has streamed for this long: a person who asks
+    # again at once never waits for it (a question still preempts it when it runs).
+    quiet_seconds: float = Field(8.0, ge=0.0, le=600.0)
 
 
 class AppearanceSettings(BaseModel):

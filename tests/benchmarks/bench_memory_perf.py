@@ -136,44 +136,49 @@ def _ttft(a: Any, cid: int, q: str) -> float:
     return first or (time.perf_counter() - t0)
 
 
-def bench_ttft(reps: int = 5) -> None:
+def bench_ttft(reps: int = 4) -> None:
     """Each rep: an answer to a message full of facts (its extraction is queued when the
-    answer ends), then at once the next question; with extraction on and off."""
+    answer ends), then the next question, in three conditions, each in a fresh app:
+    extraction off; on, as shipped (it waits for a quiet moment, the question comes at
+    once); on and already running (no quiet wait, the question 1.5 s after the answer,
+    while the extraction is in the model)."""
     from app.core.config import MemorySettings
+    from app.core.types import DoneEvent
 
     statements = [
         "Меня зовут Андрей, я юрист из Казани, и у меня есть кот Барсик. Как составить договор аренды?",
         "I'm Priya, a nurse in Leeds working night shifts, and I'm allergic to peanuts. Any snack ideas?",
         "Я Оля, мне 34, работаю учителем физики в Твери. Посоветуй книгу про космос.",
         "My name is Kenji, I'm 29 and I work as a data engineer in Rotterdam. What is Airflow?",
-        "Я вегетарианка, живу в Самаре и играю на гитаре. Что приготовить на ужин?",
     ]
     follow = ["Сколько будет два плюс два?", "What is the capital of France?", "Как называется столица Италии?",
-              "How many legs does a spider have?", "Какого цвета небо?"]
-    results: dict[bool, list[float]] = {True: [], False: []}
+              "How many legs does a spider have?"]
+    conditions = {"off": (False, 8.0, 0.0), "shipped": (True, 8.0, 0.0), "running": (True, 0.0, 1.5)}
+    results: dict[str, list[float]] = {k: [] for k in conditions}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(reps):
-            for on in ((True, False) if i % 2 == 0 else (False, True)):
-                home = Path(tmp) / f"h{i}{on}"
-                a = _assistant(home, memory=MemorySettings(extract=on))
+            for name, (on, quiet, pause) in conditions.items():
+                home = Path(tmp) / f"h{i}{name}"
+                a = _assistant(home, memory=MemorySettings(extract=on, quiet_seconds=quiet))
                 try:
                     a.load_model()
                     conv = a.new_conversation()
-                    from app.core.types import DoneEvent
-
                     for e in a.ask(conv.id, statements[i % len(statements)]):
                         if isinstance(e, DoneEvent):
                             break
-                    results[on].append(_ttft(a, a.new_conversation().id, follow[i % len(follow)]))
-                    if on:  # the extraction really ran (and then finished)
-                        a.jobs.wait_idle(300) if hasattr(a.jobs, "wait_idle") else time.sleep(20)
+                    time.sleep(pause)
+                    results[name].append(_ttft(a, a.new_conversation().id, follow[i % len(follow)]))
+                    if on:
+                        a.jobs.wait_idle(timeout=300)
                 finally:
                     a.close()
                     shutil.rmtree(home, ignore_errors=True)
-                print(f"  rep {i + 1} extraction {'on ' if on else 'off'}: ttft {results[on][-1]:.2f} s", flush=True)
-    on, off = statistics.median(results[True]), statistics.median(results[False])
-    print(f"ttft of the next question: extraction running {on:.2f} s, idle {off:.2f} s; ratio {on / off:.2f} "
-          f"(goal <= 1.1: {'MET' if on / off <= 1.1 else 'NOT MET'})")
+                print(f"  rep {i + 1} {name:8}: ttft {results[name][-1]:.2f} s", flush=True)
+    off = statistics.median(results["off"])
+    for name in ("shipped", "running"):
+        r = statistics.median(results[name]) / off
+        print(f"ttft of the next question, extraction {name}: {statistics.median(results[name]):.2f} s vs off "
+              f"{off:.2f} s; ratio {r:.2f} (goal <= 1.1: {'MET' if r <= 1.1 else 'NOT MET'})")
 
 
 def bench_prefix(reps: int = 3) -> None:
@@ -187,7 +192,7 @@ def bench_prefix(reps: int = 3) -> None:
             a.load_model()
             a.remember("Меня зовут Андрей")
             a.remember("Я работаю юристом в Казани")
-            conv = a.new_conversation(persona="support")
+            conv = a.new_conversation(persona="roaster")  # a persona with no documents: the model answers
             follow_ttft, scratch_ttft, evaluated, total = [], [], [], []
             questions = ["Как меня зовут и кем я работаю?", "Какой документ нужен для договора аренды?",
                          "А сколько он действует?", "Кто его подписывает?", "Где его хранить?", "Спасибо, это всё?"]

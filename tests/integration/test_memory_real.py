@@ -20,7 +20,7 @@ DEFAULT = "qwen2.5-coder-1.5b"
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     tmp = tmp_path_factory.mktemp("memory")
     paths = Paths(tmp / "config", tmp / "data", tmp / "cache", user_paths().models).ensure()
-    settings = Settings(active_model=DEFAULT, auto_titles=False, memory=MemorySettings(extract=True),
+    settings = Settings(active_model=DEFAULT, auto_titles=False, memory=MemorySettings(extract=True, quiet_seconds=0.5),
                         generation=GenerationSettings(temperature=0.0, max_tokens=120, n_threads=2, seed=7))
     a = Assistant(paths, settings)
     a.load_model()

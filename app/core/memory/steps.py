@@ -125,10 +125,18 @@ class MemoryHook:
             return text
         from app.core.service.scheduler import Priority
 
+        quiet = settings.memory.quiet_seconds
+
+        def job(progress: object, cancel: CancelToken) -> object:
+            wait = getattr(memory.model, "wait_quiet", None)
+            if quiet and wait is not None and not wait(quiet, cancel):
+                return []
+            return memory.extract_message(user, scope, cancel, Priority.BATCH)
+
         try:
             self._jobs().submit(
                 LANE,
-                lambda progress, cancel: memory.extract_message(user, scope, cancel, Priority.BATCH),
+                job,
                 name=user.content[:48],
                 kind=KIND,
                 priority=Priority.BATCH,

@@ -106,6 +106,11 @@ class ModelService:
         self.turnstile = Turnstile("model", max_queue=max_queue, aging_s=aging_s)
         self.turnstile.on_queue_length(self._on_queue_length)
         self._llm: LLM | None = None
+        # When a person last waited for an answer: background work that can wait starts
+        # only after a quiet moment (``wait_quiet``), so it rarely needs preempting.
+        self._activity = threading.Lock()
+        self._interactive = 0
+        self._last_interactive = float("-inf")
         self._load_lock = threading.RLock()
         self._state_lock = threading.RLock()
         self._listeners: list[Listener] = []
@@ -269,6 +274,42 @@ class ModelService:
     # ---- generation ---------------------------------------------------------------------
 
     def generate(
+        self,
+        request: ChatRequest,
+        cancel: CancelToken,
+        *,
+        priority: Priority = Priority.INTERACTIVE,
+        timeout_s: float | None = None,
+        queue_timeout_s: float | None = None,
+    ) -> Iterator[GenItem]:
+        """Stream one request (see ``_generate``); interactive requests are tracked for
+        ``wait_quiet``."""
+        items = self._generate(request, cancel, priority=priority, timeout_s=timeout_s,
+                               queue_timeout_s=queue_timeout_s)
+        return self._tracked(items) if priority == Priority.INTERACTIVE else items
+
+    def _tracked(self, items: Iterator[GenItem]) -> Iterator[GenItem]:
+        with self._activity:
+            self._interactive += 1
+        try:
+            yield from items
+        finally:
+            with self._activity:
+                self._interactive -= 1
+                self._last_interactive = time.monotonic()
+
+    def wait_quiet(self, seconds: float, cancel: CancelToken) -> bool:
+        """Wait until no answer has been streaming for ``seconds``; False if cancelled."""
+        while not cancel.cancelled:
+            with self._activity:
+                busy = self._interactive > 0
+                left = seconds - (time.monotonic() - self._last_interactive)
+            if not busy and left <= 0:
+                return True
+            cancel.wait(min(0.25, left) if not busy and left > 0 else 0.25)
+        return False
+
+    def _generate(
         self,
         request: ChatRequest,
         cancel: CancelToken,

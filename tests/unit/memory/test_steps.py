@@ -45,9 +45,9 @@ class MemoryFake(FakeLLM):
         yield from super().stream_chat(messages, cancel, options)
 
 
-def make(llm: FakeLLM, extract: bool = False) -> Assistant:
+def make(llm: FakeLLM, extract: bool = False, quiet: float = 0.0) -> Assistant:
     emb = FakeEmbedder()
-    settings = Settings(active_model="fake", memory=MemorySettings(extract=extract))
+    settings = Settings(active_model="fake", memory=MemorySettings(extract=extract, quiet_seconds=quiet))
     return Assistant(settings=settings, llm_factory=fake_factory(llm), registry=FakeRegistry(),  # type: ignore[arg-type]
                      memory_embedder=lambda: emb, memory_floor=0.3)
 
@@ -182,6 +182,21 @@ def test_extraction_waits_for_a_question_the_user_asks() -> None:
     _wait(lambda: a.facts(), timeout=20)
     assert [f.text for f in a.facts()] == ["My name is Andrew"]
     assert llm.extractions >= 2  # preempted, then run again from the start
+    a.close()
+
+
+def test_extraction_waits_for_a_quiet_moment_before_it_starts() -> None:
+    import time
+
+    llm = MemoryFake(reply="answer", facts=[{"topic": "name", "fact": "My name is Andrew"}])
+    a = make(llm, extract=True, quiet=0.6)
+    c = a.new_conversation()
+    done(a.ask(c.id, "My name is Andrew, hello!"))
+    time.sleep(0.3)
+    done(a.ask(c.id, "And what is two plus two?"))  # asked at once: the extraction has not started
+    assert llm.extractions == 0
+    _wait(lambda: a.facts())
+    assert llm.extractions >= 1 and [f.text for f in a.facts()] == ["My name is Andrew"]
     a.close()
 
 
