@@ -109,7 +109,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.assistant = assistant
         self.setObjectName("settingsDialog")
-        self.setMinimumSize(820, 560)
+        self.setMinimumSize(1000, 600)
         # Replaceable in tests: returns a path or "".
         self.choose_gguf: Callable[[], str] = self._choose_gguf_dialog
         self._workers: list[Any] = []

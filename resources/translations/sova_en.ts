@@ -1102,6 +1102,10 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>edited by you</translation>
     </message>
     <message>
+        <source>Open the conversation</source>
+        <translation>Open the conversation</translation>
+    </message>
+    <message>
         <source>From your message:</source>
         <translation>From your message:</translation>
     </message>

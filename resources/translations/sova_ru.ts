@@ -1102,6 +1102,10 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>изменено вами</translation>
     </message>
     <message>
+        <source>Open the conversation</source>
+        <translation>Открыть беседу</translation>
+    </message>
+    <message>
         <source>From your message:</source>
         <translation>Из вашего сообщения:</translation>
     </message>

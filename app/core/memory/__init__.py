@@ -197,9 +197,13 @@ class Memory:
 
 def memory_block(facts: Sequence[Fact], lang: str) -> str:
     """The recalled facts as the model sees them, after the persona's instructions."""
-    head = ("Что пользователь рассказал о себе в прошлых беседах (используй это, только если это помогает ответить):"
+    # The facts are the user's own words: "I" in them is the user, whom the answer calls
+    # "you" (given them bare, the 1.5B model answered «Кто я по профессии?» with «Я работаю юристом»).
+    head = ("Что пользователь рассказал о себе в прошлых беседах, его словами («я» здесь — пользователь; "
+            "в ответе обращайся к нему на «вы»; используй это, только если это помогает ответить):"
             if lang == "ru" else
-            "What the user told you about themselves in earlier conversations (use it only when it helps to answer):")
+            "What the user told you about themselves in earlier conversations, in their words (\"I\" there is "
+            "the user; call them \"you\" in your answer; use it only when it helps to answer):")
     return head + "\n" + "\n".join(f"- {f.text}" for f in facts)
 
 

@@ -271,12 +271,15 @@ class MemoryStore:
                 raise MemoryError(f"There is no fact {fact_id}.", code="memory_not_found", id=fact_id)
             conn.execute("INSERT INTO fact_history(fact_id, text, origin, message_id, replaced_at) VALUES (?,?,?,?,?)",
                          (fact_id, row[0], row[1], row[2], now))
-            if message_id is not None and not conn.execute("SELECT 1 FROM messages WHERE id=?",
-                                                           (message_id,)).fetchone():
-                message_id = None
+            source = (conn.execute("SELECT conversation_id FROM messages WHERE id=?", (message_id,)).fetchone()
+                      if message_id is not None else None)
+            if source is None:
+                message_id = None  # no message, or deleted meanwhile: the fact keeps its source
             conn.execute("UPDATE facts SET text=?, origin=?, message_id=COALESCE(?, message_id), "
-                         "topic=COALESCE(?, topic), updated_at=?, embedder=?, vector=? WHERE id=?",
-                         (text, origin, message_id, topic, now, name, vec[0].tobytes(), fact_id))
+                         "conversation_id=COALESCE(?, conversation_id), topic=COALESCE(?, topic), updated_at=?, "
+                         "embedder=?, vector=? WHERE id=?",
+                         (text, origin, message_id, source[0] if source else None, topic, now, name,
+                          vec[0].tobytes(), fact_id))
         self._invalidate()
         fact = self.get(fact_id)
         assert fact is not None

@@ -213,7 +213,8 @@ class MemoryPage(QWidget):
         lines = [f"<b>{html.escape(fact.text)}</b>", html.escape(origin)]
         if fact.message_id and fact.conversation_id:
             source = self._source_text(fact.conversation_id, fact.message_id)
-            link = f"<a href='open:{fact.conversation_id}:{fact.message_id}'>{html.escape(self.tr('Open the conversation'))}</a>"
+            open_text = self.tr("Open the conversation")
+            link = f"<a href='open:{fact.conversation_id}:{fact.message_id}'>{html.escape(open_text)}</a>"
             lines.append(self.tr("From your message:") + f" «{html.escape(source[:200])}» " + link)
         if fact.history:
             older = "; ".join(f"«{html.escape(h.text)}»" for h in reversed(fact.history))

@@ -61,6 +61,7 @@ class PersonasPage(QWidget):
 
         self.list = QListWidget(self)
         self.list.setObjectName("personaList")
+        self.list.setMaximumWidth(300)
         self.list.currentItemChanged.connect(lambda cur, _prev: self._show(cur))
         self.new_button = QPushButton(self)
         self.new_button.setObjectName("newPersona")
@@ -150,8 +151,8 @@ class PersonasPage(QWidget):
         right.addLayout(form, 1)
         right.addLayout(save_row)
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 2)
-        layout.addLayout(right, 5)
+        layout.addLayout(left, 0)
+        layout.addLayout(right, 1)
         self._retranslate()
         self.refresh()
 

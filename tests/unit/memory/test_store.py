@@ -161,3 +161,15 @@ def test_details_round_trip_through_the_messages_table(store: Store) -> None:
     assert got.persona == "Юрист" and got.details == {"memory": [{"id": 1}]}
     assert store.conversation(conv.id).persona == "legal"
     assert json.loads(store.export_json(conv.id))["messages"][0]["persona"] == "Юрист"
+
+
+def test_a_refinement_from_another_chat_points_to_that_chat(store: Store) -> None:
+    m = memory(store)
+    first = store.create_conversation("a")
+    said = store.add_message(first.id, Message(Role.USER, "I am a lawyer"))
+    fact = m.add("I am a lawyer", message_id=said.id, conversation_id=first.id)
+    second = store.create_conversation("b")
+    fixed = store.add_message(second.id, Message(Role.USER, "Correction: I am a notary now"))
+    newer = m.update(fact.id, "I am a notary", origin="extracted", message_id=fixed.id)
+    assert (newer.message_id, newer.conversation_id) == (fixed.id, second.id)
+    assert newer.history[0].message_id == said.id
