@@ -167,18 +167,15 @@ def test_nothing_comes_back_after_forget_everything_and_re_extraction() -> None:
 
 def test_extraction_waits_for_a_question_the_user_asks() -> None:
     """Extraction holds the model at the lowest priority; a question preempts it."""
-    import time
-
     llm = MemoryFake(reply="answer", facts=[{"topic": "name", "fact": "My name is Andrew"}])
     llm.slow = 0.05  # the extraction takes ~3 s
     a = make(llm, extract=True)
     c = a.new_conversation()
     done(a.ask(c.id, "My name is Andrew, hello!"))
     assert llm.extracting.wait(5)
-    t0 = time.monotonic()
     answered = done(a.ask(c.id, "And what is two plus two?"))
-    assert answered.message.content == "answer" and time.monotonic() - t0 < 1.5
-    assert a.facts() == []  # the extraction gave way; it has not finished
+    assert answered.message.content == "answer"
+    assert a.facts() == []  # answered before the extraction finished: it gave way
     _wait(lambda: a.facts(), timeout=20)
     assert [f.text for f in a.facts()] == ["My name is Andrew"]
     assert llm.extractions >= 2  # preempted, then run again from the start
@@ -186,13 +183,10 @@ def test_extraction_waits_for_a_question_the_user_asks() -> None:
 
 
 def test_extraction_waits_for_a_quiet_moment_before_it_starts() -> None:
-    import time
-
     llm = MemoryFake(reply="answer", facts=[{"topic": "name", "fact": "My name is Andrew"}])
-    a = make(llm, extract=True, quiet=0.6)
+    a = make(llm, extract=True, quiet=2.0)
     c = a.new_conversation()
     done(a.ask(c.id, "My name is Andrew, hello!"))
-    time.sleep(0.3)
     done(a.ask(c.id, "And what is two plus two?"))  # asked at once: the extraction has not started
     assert llm.extractions == 0
     _wait(lambda: a.facts())
