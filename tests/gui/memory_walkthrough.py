@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +53,7 @@ def main() -> int:
     window.show()
 
     def shot(widget: Any, name: str) -> None:
-        for _ in range(5):
-            app.processEvents()
-            time.sleep(0.05)
+        app.processEvents()  # lay out and paint what changed before the grab
         widget.grab().save(str(DOCS / name))
         print(f"saved docs/{name}")
 

@@ -122,7 +122,7 @@ def test_main_window_is_readable_in_dark(app: QApplication, qtbot, window, scrip
     window.chat.edit_hint.setText("Editing your question — Esc cancels")
     window.chat.edit_hint.show()
     window.chat.input.setPlainText("A question being typed")
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: mean_brightness(window.grab().toImage()) < 110, timeout=3000)
     img = window.grab().toImage()
     img.save(SCREENSHOT)
     assert mean_brightness(img) < 110
@@ -150,8 +150,7 @@ def test_main_window_is_readable_in_dark(app: QApplication, qtbot, window, scrip
     assert lay.body.toPlainText()
     # Back to light, still live.
     apply_appearance(app, "light", 0)
-    qtbot.wait(20)
-    assert mean_brightness(window.grab().toImage()) > 150
+    qtbot.waitUntil(lambda: mean_brightness(window.grab().toImage()) > 150, timeout=3000)
 
 
 def test_the_appearance_page_previews_keeps_on_ok_and_reverts_on_cancel(app: QApplication, window, assistant) -> None:  # type: ignore[no-untyped-def]

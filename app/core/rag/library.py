@@ -149,13 +149,10 @@ class DocumentLibrary(Retrieval):
 
     @property
     def embedder(self) -> Embedder:
-        return self._embedder_for(self.settings.documents.embedder)
+        return self.embedder_for(self.settings.documents.embedder)
 
     def embedder_for(self, setting: str) -> Embedder:
         """The embedder named by ``setting``, loaded once and shared (memory uses e5)."""
-        return self._embedder_for(setting)
-
-    def _embedder_for(self, setting: str) -> Embedder:
         with self._lock:
             if setting not in self._embedders:
                 self._embedders[setting] = self._embedder_factory(setting)
@@ -459,7 +456,7 @@ class DocumentLibrary(Retrieval):
         Questions keep using the old embedder until the new collection is complete; a
         cancelled switch keeps what was done and continues next time. Returns files embedded.
         """
-        new = self._embedder_for(name)
+        new = self.embedder_for(name)
         with self._ingest_lock:
             self._cancel = CancelToken()
             token = _LinkedCancel(cancel, self._cancel)

@@ -45,11 +45,16 @@ class MemoryFake(FakeLLM):
         yield from super().stream_chat(messages, cancel, options)
 
 
+_assistants: list[Assistant] = []  # the latest one's jobs are what _wait waits for
+
+
 def make(llm: FakeLLM, extract: bool = False, quiet: float = 0.0) -> Assistant:
     emb = FakeEmbedder()
     settings = Settings(active_model="fake", memory=MemorySettings(extract=extract, quiet_seconds=quiet))
-    return Assistant(settings=settings, llm_factory=fake_factory(llm), registry=FakeRegistry(),  # type: ignore[arg-type]
-                     memory_embedder=lambda: emb, memory_floor=0.3)
+    a = Assistant(settings=settings, llm_factory=fake_factory(llm), registry=FakeRegistry(),  # type: ignore[arg-type]
+                  memory_embedder=lambda: emb, memory_floor=0.3)
+    _assistants.append(a)
+    return a
 
 
 def done(events) -> DoneEvent:  # type: ignore[no-untyped-def]
@@ -194,12 +199,7 @@ def test_extraction_waits_for_a_quiet_moment_before_it_starts() -> None:
     a.close()
 
 
-def _wait(cond: Any, timeout: float = 10.0) -> None:
-    import time
-
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if cond():
-            return
-        time.sleep(0.02)
-    raise AssertionError("timed out")
+def _wait(cond: Any, timeout: float = 20.0) -> None:
+    """Wait for the background memory jobs to finish, then check ``cond``."""
+    assert _assistants and _assistants[-1].jobs.wait_idle(timeout=timeout), "memory jobs did not finish"
+    assert cond(), "the condition does not hold after the jobs finished"
