@@ -178,6 +178,8 @@ def main() -> int:
     ap.add_argument("--model", action="append", help=f"model ids (default: {', '.join(MODELS)})")
     ap.add_argument("--limit", type=int, default=0, help="dialogs per language (0: all)")
     ap.add_argument("--save", type=Path)
+    ap.add_argument("--only", default="", help="comma-separated dialog ids")
+    ap.add_argument("--trace", action="store_true", help="log the model's raw answers")
     args = ap.parse_args()
 
     ok, total, bad = commands_score()
@@ -185,6 +187,13 @@ def main() -> int:
     for b in bad:
         print("   ", b)
     dialogs = load("dialogs.jsonl", args.split)
+    if args.only:
+        dialogs = [d for d in load("dialogs.jsonl") if d["id"] in args.only.split(",")]
+    if args.trace:
+        import logging
+
+        logging.basicConfig(format="      %(message)s")
+        logging.getLogger("app.core.memory").setLevel(logging.DEBUG)
     if args.limit:
         dialogs = [d for lang in ("en", "ru") for d in [x for x in dialogs if x["lang"] == lang][:args.limit]]
     print(f"{len(dialogs)} dialogs ({args.split})")

@@ -18,6 +18,7 @@ import pytest
 from app.core.assistant import Assistant
 from app.core.config import GenerationSettings, Paths, Settings, user_paths
 from app.core.llm import HostedLLM, ModelCrashed, ModelError, create_llm
+from app.core.llm.base import GenerationOptions
 from app.core.models import ModelRegistry, inspect_gguf
 from app.core.types import CancelToken, DoneEvent, GenerationStats, MessageStatus, TokenEvent
 
@@ -46,10 +47,11 @@ def small_llm(module_paths: Paths) -> Iterator[HostedLLM]:
     llm.close()
 
 
-def chat(llm: HostedLLM, messages: list[dict[str, str]], cancel: CancelToken | None = None) -> tuple[str, GenerationStats]:
+def chat(llm: HostedLLM, messages: list[dict[str, str]], cancel: CancelToken | None = None,
+         options: GenerationOptions | None = None) -> tuple[str, GenerationStats]:
     parts: list[str] = []
     stats: GenerationStats | None = None
-    for item in llm.stream_chat(messages, cancel or CancelToken()):
+    for item in llm.stream_chat(messages, cancel or CancelToken(), options):
         if isinstance(item, str):
             parts.append(item)
         else:
@@ -112,6 +114,27 @@ def test_prefix_reuse_on_follow_up(small_llm: HostedLLM) -> None:
     assert s2.prompt_tokens > 400
     assert s2.evaluated_prompt_tokens < 0.1 * s2.prompt_tokens, s2
     assert s2.prompt_seconds < s1.prompt_seconds
+
+
+def test_background_request_keeps_the_chat_prefix(small_llm: HostedLLM) -> None:
+    # Memory extraction between two turns has a prompt of its own; with its own cache
+    # slot the follow-up still evaluates only its new tokens, and the answer is the same.
+    history = q("Here is some context about foxes. " + "Foxes are small omnivores of the dog family. " * 40
+                + "Question: are foxes omnivores? Answer yes or no.")
+    answer, _ = chat(small_llm, history)
+    background = GenerationOptions(temperature=0.0, max_tokens=16, seed=7, cache="background")
+    other = [{"role": "system", "content": "List facts as JSON."}, {"role": "user", "content": "Cats purr. " * 60}]
+    _, sb = chat(small_llm, other, options=background)
+    assert sb.evaluated_prompt_tokens > 0.9 * sb.prompt_tokens  # its own, empty cache at first
+    follow = history + [{"role": "assistant", "content": answer}, {"role": "user", "content": "Are foxes dogs?"}]
+    text_a, s2 = chat(small_llm, follow)
+    assert s2.prompt_tokens > 400
+    assert s2.evaluated_prompt_tokens < 0.1 * s2.prompt_tokens, s2
+    _, sb2 = chat(small_llm, other, options=background)  # and the background slot kept its own prefix
+    assert sb2.evaluated_prompt_tokens < 0.1 * sb2.prompt_tokens, sb2
+    text_b, s3 = chat(small_llm, follow)
+    assert s3.evaluated_prompt_tokens < 0.1 * s3.prompt_tokens, s3
+    assert text_b == text_a  # the restored cache gives the same answer
 
 
 def test_cancel_during_generation_within_200ms(small_llm: HostedLLM) -> None:

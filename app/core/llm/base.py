@@ -66,6 +66,9 @@ class GenerationOptions:
     seed: int = -1  # -1: random
     adapter: str | None = None  # a LoRA adapter id (learning from ratings plugs in here)
     json_schema: Mapping[str, Any] | None = None  # constrained output (memory extraction)
+    # Which prompt cache the request uses: background work ("background") keeps its own,
+    # so it never evicts the chat's and the next question still reuses its prefix.
+    cache: str = "chat"
 
     @classmethod
     def from_settings(cls, gen: "GenerationSettings") -> "GenerationOptions":

@@ -61,6 +61,7 @@ class ChatOptions:
     seed: int  # -1: random
     stop: tuple[str, ...] | list[str] = ()
     json_schema: dict[str, Any] | None = None  # constrained output (a JSON grammar)
+    cache: str = "chat"  # the prompt cache slot (see LlamaBackend._switch)
 
 
 class Aborted(Exception):
@@ -147,7 +148,8 @@ def _serve(
     try:
         # Dropping a quarter window more than needed keeps the next turns' prefix stable.
         fitted = fit_messages(messages, backend.count, backend.n_ctx, opts.max_tokens, keep_free=backend.n_ctx // 4)
-        run_opts = ChatOptions(opts.temperature, opts.top_p, fitted.max_tokens, opts.seed, opts.stop, opts.json_schema)
+        run_opts = ChatOptions(opts.temperature, opts.top_p, fitted.max_tokens, opts.seed, opts.stop, opts.json_schema,
+                               opts.cache)
         for piece in backend.generate(fitted.messages, run_opts, should_stop):
             if isinstance(piece, dict):
                 stats = piece
@@ -227,10 +229,11 @@ class LlamaBackend:
         class _Llama(Llama):  # type: ignore[misc]
             def eval(self, tokens: Sequence[int]) -> None:
                 # Count what is really evaluated (the prefix reuse proof) and arm the
-                # abort callback only for prompt batches: it costs a Python call per
-                # graph node, too much for single-token generation steps.
+                # abort callback for prompt batches: it costs a Python call per graph
+                # node, too much for the chat's single-token steps; background work
+                # pays it, so a question preempts it within a node, not a token.
                 backend._evaluated.append(len(tokens))
-                backend._arm(len(tokens) > 1)
+                backend._arm(len(tokens) > 1 or backend._slot != "chat")
                 if backend._should_stop():
                     raise Aborted()
                 super().eval(tokens)
@@ -277,12 +280,43 @@ class LlamaBackend:
 
         # ctypes callback kept alive on self; returns True to abort llama_decode.
         self._abort_cb = llama_cpp.ggml_abort_callback(lambda _data: bool(self._should_stop()))
+        self._slot = "chat"
+        self._saved: dict[str, _SavedCache] = {}
 
     def _arm(self, on: bool) -> None:
         if on != self._armed:
             cb = self._abort_cb if on else self._llama_cpp.ggml_abort_callback()
             self._llama_cpp.llama_set_abort_callback(self.llm.ctx, cb, None)
             self._armed = on
+
+    def _switch(self, slot: str) -> None:
+        """Make ``slot`` the live prompt cache, keeping the current one aside.
+
+        One llama.cpp context holds one prompt's KV cache. Background work (memory
+        extraction) with a prompt of its own would evict the chat's, and the next
+        question would be evaluated from scratch; so the KV cells of the outgoing
+        slot are copied out (about 28 KB a token on the 1.5B model, no logits) and
+        the incoming slot's copied back in.
+        """
+        if slot == self._slot:
+            return
+        lib, llm = self._llama_cpp, self.llm
+        n = llm.n_tokens
+        if n > 0:
+            size = lib.llama_state_seq_get_size(llm.ctx, 0)
+            buf = (ctypes.c_uint8 * size)()
+            written = lib.llama_state_seq_get_data(llm.ctx, buf, size, 0)
+            if written:
+                self._saved[self._slot] = _SavedCache(llm.input_ids[:n].copy(), buf, written)
+        llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+        llm.n_tokens = 0
+        saved = self._saved.pop(slot, None)
+        if saved is not None and lib.llama_state_seq_set_data(llm.ctx, saved.data, saved.size, 0):
+            llm.input_ids[: len(saved.ids)] = saved.ids
+            llm.n_tokens = len(saved.ids)
+        # The logits are not restored: the next prompt re-evaluates at least one token.
+        llm._requires_eval = True
+        self._slot = slot
 
     def probe(self) -> None:
         tokens = self.llm.tokenize(PROBE_TEXT.encode(), add_bos=True, special=False)
@@ -307,6 +341,7 @@ class LlamaBackend:
     ) -> Iterator[str | dict[str, Any]]:
         self._should_stop = should_stop
         self._evaluated.clear()
+        self._switch(opts.cache)
         prompt_tokens = self.count(messages)
         finish = None
         extra: dict[str, Any] = {}
@@ -342,6 +377,8 @@ class LlamaBackend:
                 stream.close()  # type: ignore[attr-defined]
             self._arm(False)
             self._should_stop = lambda: False
+            # Back to the chat's cache at once, so the next question does not pay for it.
+            self._switch("chat")
         evaluated = self._evaluated[0] if self._evaluated else 0
         steps = max(0, len(self._evaluated) - 1)
         yield {
@@ -349,6 +386,15 @@ class LlamaBackend:
             "evaluated_prompt_tokens": evaluated,
             "completion_tokens": steps + (1 if finish == "length" else 0),
         }
+
+
+@dataclass(frozen=True)
+class _SavedCache:
+    """One prompt cache set aside: its tokens and its KV cells (llama_state_seq_get_data)."""
+
+    ids: Any  # numpy array of token ids
+    data: Any  # ctypes byte buffer
+    size: int
 
 
 @contextlib.contextmanager

@@ -308,6 +308,7 @@ class HostedLLM:
                 "seed": o.seed,
                 "stop": list(o.stop),
                 "json_schema": dict(o.json_schema) if o.json_schema else None,
+                "cache": o.cache,
             }
             t0 = time.monotonic()
             first: float | None = None

@@ -19,7 +19,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from app.core.memory.commands import Command
-from app.core.memory.extract import Candidate, Decision
+from app.core.memory.rules import Candidate, Decision
 from app.core.memory.store import Fact, FactVersion, MemoryError, MemoryStore, Recalled, normalise
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class Memory:
             return commands.reply("forget_all", lang)
         if cmd.action == "remember":
             similar = self.store.similar(cmd.fact, scope, limit=3)
-            from app.core.memory.extract import _stems
+            from app.core.memory.rules import _stems
 
             for r in similar:
                 if _stems(cmd.fact) <= _stems(r.fact.text):
@@ -75,7 +75,7 @@ class Memory:
     def matching(self, text: str, scope: str) -> list[Fact]:
         """The facts a "forget …" names: those sharing its distinctive words, else the
         closest one when it is very close in meaning."""
-        from app.core.memory.extract import _distinctive, _stems
+        from app.core.memory.rules import _distinctive, _stems
 
         words = _distinctive(text)
         facts = self.store.list(scope)
@@ -91,7 +91,7 @@ class Memory:
 
     def candidates(self, text: str, cancel: "CancelToken", priority: Any = None) -> list[Candidate]:
         """Ask the model for the facts in one user message (constrained JSON)."""
-        from app.core.memory import extract
+        from app.core.memory import extract, rules
         from app.core.service.model import Preempted
         from app.core.service.scheduler import Priority
 
@@ -102,22 +102,26 @@ class Memory:
                     parts.append(item)
                 elif isinstance(item, Preempted):
                     parts.clear()  # it runs again from the start
+            log.debug("memory extraction of %r: %s", message[:80], "".join(parts))
             return [] if cancel.cancelled else extract.parse("".join(parts))
 
         found = ask(text)
-        statements = extract.statements(text)
+        statements = rules.statements(text)
         if not found and statements and statements != text.strip() and not cancel.cancelled:
             # The 1.5B model often finds nothing in a statement followed by a question;
             # asked about the statements alone, it does.
             found = ask(statements)
+        name = rules.introduced_name(text)
+        if name is not None and not cancel.cancelled and all(c.topic != "name" for c in found):
+            found.append(name)
         return found
 
     def consider(self, text: str, scope: str, cancel: "CancelToken", priority: Any = None) -> list[Decision]:
         """Candidates and what would be done with them; nothing is stored."""
-        from app.core.memory import extract
+        from app.core.memory import extract, rules
 
-        decisions = extract.decide(self.candidates(text, cancel, priority), text, self.store, scope)
-        if extract.corrects(text) and not cancel.cancelled:
+        decisions = rules.decide(self.candidates(text, cancel, priority), text, self.store, scope)
+        if rules.corrects(text) and not cancel.cancelled:
             # Asked with the stored facts in view, the model names the fact a correction
             # replaces more often than extraction alone links them; its answer wins over
             # the extraction's own supersede or add of the same fact.
@@ -128,7 +132,7 @@ class Memory:
                              if not (d.target is not None and d.target.id == target)
                              and not (d.action == "add" and d.topic == fixed.topic)
                              and normalise(d.text) != normalise(fixed.text)] + [fixed]
-        return decisions
+        return rules.drop_restated(decisions)
 
     def _correction(self, text: str, scope: str, cancel: "CancelToken", priority: Any) -> Decision | None:
         """A message that corrects something said before: which stored fact it corrects,
@@ -147,6 +151,7 @@ class Memory:
                 parts.append(item)
             elif isinstance(item, Preempted):
                 parts.clear()
+        log.debug("memory correction of %r against %s: %s", text[:80], [f.text for f in known], "".join(parts))
         return extract.correction(("".join(parts)), text, known)
 
     def apply(self, decisions: Sequence[Decision], scope: str, message_id: int | None = None,

@@ -1,21 +1,11 @@
-"""Automatic extraction: the facts a user states about themselves, from one message.
+"""Automatic extraction: what the model is asked, and how its answer is read.
 
-Two steps. First the model reads only the user's own message (never the assistant's
-turns or the system prompt, so neither can become a "fact about the user") and answers
-with JSON constrained by a schema (a llama.cpp grammar), at most ``MAX_FACTS`` short
-first-person facts with a topic each. Then a check without the model drops what should
-not be stored:
-
-- text no model should emit as memory (``<think>``, code, questions, overlong);
-- facts not grounded in the message (no distinctive word of the fact is in it: the
-  model's examples, guesses, the assistant's claims);
-- facts read from a hypothetical or a question (the sentence they come from);
-- passing states (today, right now, tired);
-- facts the user deleted before, and duplicates of facts already stored;
-
-and turns a refinement or a correction into an update of the older fact (same topic,
-for topics with one value such as a name, a city or a job; same topic and close in
-meaning for the others), which keeps the old text in the fact's history.
+The model reads only the user's own message (never the assistant's turns or the
+system prompt, so neither can become a "fact about the user") and answers with JSON
+constrained by a schema (a llama.cpp grammar): at most ``MAX_FACTS`` short
+first-person facts with a topic each, in the message's language. A message that
+corrects something said before is asked about once more, with the closest stored
+facts in view. ``rules`` then decides what is kept.
 """
 
 from __future__ import annotations
@@ -23,26 +13,18 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from app.core.llm.base import ChatRequest, GenerationOptions
-from app.core.memory.store import TOPICS, Fact, MemoryStore, normalise
+from app.core.memory.rules import MAX_FACT_CHARS, Candidate, Decision, check
+from app.core.memory.store import TOPICS, Fact, normalise
 
 if TYPE_CHECKING:
     from app.core.types import CancelToken
 
 log = logging.getLogger(__name__)
 
-MAX_FACTS = 3
-MAX_FACT_CHARS = 160
-# Topics a person has one value of: a new fact of the topic replaces the old one.
-SINGLE = frozenset({"name", "age", "profession", "workplace", "location", "education"})
-# Same topic and at least this close (e5): a refinement of a fact of a many-valued topic.
-REFINE = 0.9
-# This close: the same fact again (a paraphrase) when it brings no new word.
-DUPLICATE = 0.97
-
+MAX_FACTS = 5
 # A fact starts in the message's language (a letter of its script): a small model asked
 # to keep the language still wrote English facts for Russian messages, which the
 # grounding check (words shared with the message) then had to drop.
@@ -87,7 +69,8 @@ _SYSTEM = (
     "Not facts about the user: things about other people, hypotheticals (\"if I were…\"), questions, "
     "jokes, requests, and passing states (tired, hungry, the weather, what they ate today).\n"
     "Write each fact in the first person and in the language of the message (Russian for a Russian "
-    "message), as briefly as possible. Return at most 3 facts, and an empty list when there are none."
+    "message), as briefly as possible, one fact per item. Return at most 5 facts, and an empty list when "
+    "there are none."
 )
 # Few-shot examples: what to take and what to leave, a correction, both languages. Their
 # facts never pass the grounding check for another message, so a copied example is dropped.
@@ -105,26 +88,16 @@ _EXAMPLES: tuple[tuple[str, list[dict[str, str]]], ...] = (
      [{"topic": "pet", "fact": "I have a parrot named Kiwi"}]),
     ("Поправка: я уже не бухгалтер, с мая работаю аналитиком. Какие курсы SQL посоветуешь?",
      [{"topic": "profession", "fact": "Я работаю аналитиком"}]),
+    ("We're flying to Rome on June 3rd for our anniversary. What should we pack?",
+     [{"topic": "plan", "fact": "I'm flying to Rome on June 3rd"}]),
+    ("Я Марина, 41 год, бухгалтер из Перми, растим с мужем двоих сыновей. Как быстро освоить Excel?",
+     [{"topic": "name", "fact": "Меня зовут Марина"}, {"topic": "age", "fact": "Мне 41 год"},
+      {"topic": "profession", "fact": "Я работаю бухгалтером"}, {"topic": "location", "fact": "Я живу в Перми"},
+      {"topic": "family", "fact": "У меня муж и двое сыновей"}]),
+    ("Недавно купила квартиру в новостройке, в сентябре летим всей семьёй в Турцию. Что взять в отпуск?",
+     [{"topic": "possession", "fact": "Я купила квартиру в новостройке"},
+      {"topic": "plan", "fact": "В сентябре я лечу с семьёй в Турцию"}]),
 )
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A fact the model proposed."""
-
-    text: str
-    topic: str
-
-
-@dataclass(frozen=True)
-class Decision:
-    """What to do with one candidate: ``add``, ``supersede`` (``target``) or ``drop`` (``reason``)."""
-
-    action: str
-    text: str
-    topic: str
-    reason: str = ""
-    target: Fact | None = None
 
 
 def request(message: str) -> ChatRequest:
@@ -148,9 +121,19 @@ _CORRECT_SYSTEM = (
 )
 
 
-def corrects(message: str) -> bool:
-    """Whether a message reads as a correction or an update of something said before."""
-    return bool(_CORRECTION.search(message))
+# The new text keeps what is still true of the old note and changes only what the
+# message corrects; without examples the small model echoed the old note unchanged.
+_CORRECT_EXAMPLES: tuple[tuple[tuple[str, ...], str, dict[str, Any]], ...] = (
+    (("Я работаю бухгалтером в Сбере", "У меня есть собака Лайка"),
+     "Поправка: из Сбера я ушёл, теперь в ВТБ. Как там с отпусками?",
+     {"note": 1, "now": "Я работаю бухгалтером в ВТБ"}),
+    (("I have a cat named Tom", "I'm a junior designer at a studio", "I live in Leeds"),
+     "Good news, I'm not a junior anymore, they made me senior last week!",
+     {"note": 2, "now": "I'm a senior designer at a studio"}),
+    (("Я живу в Омске", "Я люблю джаз"),
+     "Кстати, я теперь вегетарианка. Что приготовить на ужин?",
+     {"note": 0, "now": "Я вегетарианка"}),
+)
 
 
 def correction_request(message: str, known: Sequence[str]) -> ChatRequest:
@@ -164,9 +147,13 @@ def correction_request(message: str, known: Sequence[str]) -> ChatRequest:
         fact = {"type": "string", "pattern": f'^{_FIRST_LETTER[lang]}[^"\\\\]*$'}
     schema_ = {"type": "object", "properties": {"note": {"type": "integer", "enum": list(range(len(known) + 1))},
                                                 "now": fact}, "required": ["note", "now"]}
-    content = f"Notes:\n{notes}\n\nUser's message: «{message[:2000]}»"
-    return ChatRequest(({"role": "system", "content": _CORRECT_SYSTEM}, {"role": "user", "content": content}),
-                       GenerationOptions(temperature=0.0, max_tokens=120, seed=7, json_schema=schema_))
+    msgs: list[dict[str, str]] = [{"role": "system", "content": _CORRECT_SYSTEM}]
+    for ex_notes, ex_message, answer in _CORRECT_EXAMPLES:
+        listed = "\n".join(f"{i}. {t}" for i, t in enumerate(ex_notes, 1))
+        msgs.append({"role": "user", "content": f"Notes:\n{listed}\n\nUser's message: «{ex_message}»"})
+        msgs.append({"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)})
+    msgs.append({"role": "user", "content": f"Notes:\n{notes}\n\nUser's message: «{message[:2000]}»"})
+    return ChatRequest(tuple(msgs), GenerationOptions(temperature=0.0, max_tokens=120, seed=7, json_schema=schema_))
 
 
 def correction(output: str, message: str, known: Sequence[Fact]) -> Decision | None:
@@ -210,154 +197,6 @@ def parse(output: str) -> list[Candidate]:
         topic = item.get("topic")
         if isinstance(fact, str) and fact.strip():
             out.append(Candidate(" ".join(fact.split()), topic if topic in TOPICS else "other"))
-    return out
-
-
-# ---- the check without the model ---------------------------------------------------------
-
-# Words every fact may share with any message: they ground nothing.
-_GENERIC = frozenset("""
-i me my mine am is are was be been have has had do does the a an and or of to in on at for with as
-user users name named called work works working like likes love loves live lives
-я мне меня мой моя мое моё мои у есть это и в на с по для как что зовут зов работа работаю работ
-люблю любл нрав живу жив пользовател
-""".split())
-_HYPOTHETICAL = re.compile(
-    r"\b(?:if\s+i\s+(?:were|was|had|could|became)|imagine|suppose|pretend|what\s+if|let'?s\s+say|in\s+my\s+dreams?)\b"
-    r"|(?<!\w)(?:если\s+бы|представ\w*|допустим|предполож\w*|как\s+будто|вообрази\w*|мечта\w*)(?!\w)",
-    re.IGNORECASE)
-_PASSING = re.compile(
-    r"\b(?:today|tonight|right\s+now|at\s+the\s+moment|this\s+morning|yesterday|tired|hungry|sleepy|bored)\b"
-    r"|\b(?:this\s+week|(?:the\s+)?(?:last|past)\s+(?:few|couple\s+of|\w+)\s+days)\b"
-    r"|(?<!\w)(?:сегодня|сейчас|вчера|утром|устал\w*|голод\w*|хочу\s+спать|скучно|на\s+этой\s+неделе"
-    r"|последн\w*\s+(?:\w+\s+)?(?:дн\w*|дня|недел\w*))(?!\w)",
-    re.IGNORECASE)
-# Facts are written in the first person ("I …", «Я …», "My wife …", «У меня …», "We …");
-# one without is a fragment or about someone else ("Сочи", «Барсик ему восемь лет»).
-_FIRST_PERSON = re.compile(
-    r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine|we|we're|our|us)\b"
-    r"|(?<!\w)(?:я|мне|меня|мной|мой|моя|моё|мое|мои|моего|моей|моих|мы|нас|нам|наш\w*)(?!\w)",
-    re.IGNORECASE)
-# Words that mark a correction of something said before: the new fact replaces the
-# closest one of its topic even for topics with many values (diet, allergies, pets).
-_CORRECTION = re.compile(
-    r"\b(?:actually|correction|correct\s+that|i\s+meant|not\s+\w+\s+anymore|no\s+longer|any\s*more|"
-    r"typo|mistake|got\s+(?:it|that)\s+wrong|instead|changed|switched|moved|now)\b"
-    r"|(?<!\w)(?:поправ\w*|ошиб\w*|оговорил\w*|на\s+самом\s+деле|уже\s+не|больше\s+не|вместо|теперь|"
-    r"перешл\w*|перешёл|перешел|переехал\w*|поменял\w*|сменил\w*|не\s+\w+,\s+а)(?!\w)",
-    re.IGNORECASE)
-# A wish is not a fact yet ("I want to learn the piano", «Хочу научиться готовить»);
-# a plan with a date is (topic "plan", kept).
-_WISH = re.compile(
-    r"^\W*(?:i\s+(?:want|wish|would\s+like|'d\s+like|hope|plan|am\s+thinking|'m\s+thinking|might|may)\b"
-    r"|i'?m\s+(?:thinking|hoping|considering)\b"
-    r"|(?:я\s+)?(?:хочу|хотел\w*|мечтаю|думаю|подумываю|планирую|собираюсь)(?!\w))",
-    re.IGNORECASE)
-# How close a corrected fact must be to the one it replaces (same topic).
-CORRECTS = 0.8
-# A fact about someone the user knows, not about the user ("My flatmate is a chef").
-# Family members and pets are the user's own facts ("My wife is Anna").
-_OTHER = re.compile(
-    r"^\W*(?:my|our|мо[йяеёи]|наш\w*)\s+(?:\w+\s+)?(?:boss|colleague|co-?worker|friend|flatmate|room-?mate|housemate|"
-    r"neighbou?r|manager|teacher|buddy|classmate|coach|landlord|client|коллег\w*|друг\w*|друз\w*|подруг\w*|"
-    r"знаком\w*|сосед\w*|начальни\w*|шеф\w*|руководител\w*|однокурсни\w*|одноклассни\w*|приятел\w*|"
-    r"клиент\w*|тренер\w*|арендодател\w*)(?!\w)"
-    r"|^\W*(?:у\s+меня\s+)?(?:коллег\w*|друг\w*|подруг\w*|знаком\w*|сосед\w*|начальни\w*)(?!\w)",
-    re.IGNORECASE)
-_THIRD = re.compile(r"^\W*(?:he|she|they|it|his|her|their|он|она|они|оно|его|её|ее|их)(?!\w)", re.IGNORECASE)
-_NOT_PROSE = re.compile(r"[{}<>`]|https?://")
-_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
-
-
-def _stems(text: str) -> set[str]:
-    from app.core.rag.lexical import stems
-
-    return {s for s in stems(text) if len(s) >= 2}
-
-
-def _distinctive(text: str) -> set[str]:
-    return {s for s in _stems(text) if s not in _GENERIC and (len(s) >= 3 or s.isdigit())}
-
-
-def statements(message: str) -> str:
-    """The sentences of ``message`` that may state a fact about the user: in the first
-    person, not questions, hypotheticals or about someone else."""
-    keep = [s.strip() for s in _SENTENCE.split(message)
-            if s.strip() and not s.strip().endswith("?") and _FIRST_PERSON.search(s)
-            and not _HYPOTHETICAL.search(s) and not _OTHER.search(s)]
-    return " ".join(keep)
-
-
-def source_sentence(fact: str, message: str) -> str:
-    """The sentence of ``message`` sharing the most distinctive words with ``fact``."""
-    words = _distinctive(fact)
-    sentences = [s for s in _SENTENCE.split(message) if s.strip()] or [message]
-    return max(sentences, key=lambda s: len(words & _stems(s)))
-
-
-def check(candidate: Candidate, message: str) -> str:
-    """Why a candidate must be dropped whatever is stored ("" when it may be kept)."""
-    text = candidate.text
-    if len(text) > MAX_FACT_CHARS or len(text) < 2:
-        return "length"
-    if _NOT_PROSE.search(text) or text.rstrip().endswith("?"):
-        return "not_a_statement"
-    words = _distinctive(text)
-    if not words or not words & _stems(message):
-        return "ungrounded"
-    if _OTHER.search(text) or _THIRD.search(text):
-        return "other_person"
-    if not _FIRST_PERSON.search(text):
-        return "not_first_person"
-    if _WISH.search(text) and candidate.topic != "plan":
-        return "wish"
-    sentence = source_sentence(text, message)
-    if _OTHER.search(sentence):
-        return "other_person"
-    if _HYPOTHETICAL.search(sentence):
-        return "hypothetical"
-    if sentence.rstrip().endswith("?"):
-        # "I'm a nurse, how do I sleep by day?" states a fact before its question.
-        clauses = [c for c in re.split(r"[,;:—–]|\s-\s", sentence) if c.strip()]
-        best = max(range(len(clauses)), key=lambda i: len(words & _stems(clauses[i])))
-        if best == len(clauses) - 1:
-            return "question"
-    if candidate.topic != "plan" and (_PASSING.search(text) or _PASSING.search(sentence) and
-                                      candidate.topic in ("other", "health")):
-        return "passing"
-    return ""
-
-
-def decide(candidates: Sequence[Candidate], message: str, store: MemoryStore, scope: str) -> list[Decision]:
-    """What to do with each candidate against the facts of ``scope`` (nothing is written)."""
-    out: list[Decision] = []
-    taken: list[str] = []
-    for c in candidates:
-        reason = check(c, message)
-        if not reason and store.forgotten(c.text):
-            reason = "forgotten"
-        if not reason and any(normalise(c.text) == normalise(t) for t in taken):
-            reason = "duplicate"
-        if reason:
-            out.append(Decision("drop", c.text, c.topic, reason))
-            continue
-        similar = store.similar(c.text, scope, limit=8)
-        decision = Decision("add", c.text, c.topic)
-        new_words = _stems(c.text)
-        for r in similar:
-            old_words = _stems(r.fact.text)
-            if new_words <= old_words or r.score >= DUPLICATE and not new_words - old_words - _GENERIC:
-                decision = Decision("drop", c.text, c.topic, "duplicate", r.fact)
-                break
-        if decision.action == "add":
-            same_topic = [r for r in similar if r.fact.topic == c.topic]
-            corrects = _CORRECTION.search(source_sentence(c.text, message))
-            if c.topic in SINGLE and same_topic:
-                decision = Decision("supersede", c.text, c.topic, "", same_topic[0].fact)
-            elif same_topic and (same_topic[0].score >= REFINE or corrects and same_topic[0].score >= CORRECTS):
-                decision = Decision("supersede", c.text, c.topic, "", same_topic[0].fact)
-        out.append(decision)
-        taken.append(c.text)
     return out
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from app.core.llm.base import LLM, ChatRequest, ModelCrashed, ModelError, stream
@@ -327,6 +327,9 @@ class ModelService:
         Cancelled; cancelled while streaming returns after the stats of what streamed.
         """
         ticket = Ticket(priority, LinkedToken(cancel), preemptible=priority != Priority.INTERACTIVE)
+        if priority != Priority.INTERACTIVE and request.options.cache == "chat":
+            # Background work keeps a prompt cache of its own (see GenerationOptions.cache).
+            request = replace(request, options=request.options.with_(cache="background"))
         submitted = time.time()
         t_submit = time.monotonic()
         while True:

@@ -115,6 +115,15 @@ def test_streams_and_passes_per_request_options_without_reload() -> None:
     svc.close()
 
 
+def test_background_requests_use_their_own_prompt_cache() -> None:
+    llm = SlowLLM(n=1, delay=0)
+    svc, _, _ = _service([llm])
+    list(svc.generate(_req(), CancelToken()))
+    list(svc.generate(_req(), CancelToken(), priority=Priority.BATCH))
+    assert [o.cache for o in llm.options if o] == ["chat", "background"]
+    svc.close()
+
+
 def test_user_question_preempts_background_which_reruns_afterwards() -> None:
     llm = SlowLLM(n=60, delay=0.01)
     svc, _, _ = _service([llm], metrics=(rec := Recorder()))
