@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from app.core.memory.extract import SCHEMA, parse, request, schema
+from app.core.memory.rules import Candidate
 
 
 def test_parse_reads_the_schema_and_nothing_else() -> None:
