@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from app.core.memory.extract import SCHEMA, parse, request, schema
 from app.core.memory.rules import Candidate
