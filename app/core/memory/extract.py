@@ -161,7 +161,7 @@ def correction(output: str, message: str, known: Sequence[Fact]) -> Decision | N
     corrected text passes the same check as any extracted fact."""
     try:
         data = json.loads(_THINK.sub("", output).strip())
-        n, text = int(data.get("note", 0)), " ".join(str(data.get("now", "")).split())
+        n, text = int(data.get("note", 0)), tidy(str(data.get("now", "")))
     except (ValueError, AttributeError, TypeError):
         return None
     if not 1 <= n <= len(known) or not text:
@@ -170,6 +170,16 @@ def correction(output: str, message: str, known: Sequence[Fact]) -> Decision | N
     if normalise(text) == normalise(target.text) or check(Candidate(text, target.topic), message):
         return None
     return Decision("supersede", text, target.topic, "", target)
+
+
+# «Я у меня кот Барсик»: the small model starts with «Я» and then the phrase it meant.
+_DOUBLE_SUBJECT = re.compile(r"^я\s+(?=(?:у\s+меня|мне|меня|мой|моя|моё|мое|мои|мы)(?!\w))", re.IGNORECASE)
+
+
+def tidy(fact: str) -> str:
+    """One line, single spaces, and no doubled Russian subject."""
+    text = _DOUBLE_SUBJECT.sub("", " ".join(fact.split()))
+    return text[:1].upper() + text[1:]
 
 
 _THINK = re.compile(r"<think>.*?(?:</think>|$)", re.DOTALL | re.IGNORECASE)
@@ -196,7 +206,7 @@ def parse(output: str) -> list[Candidate]:
         fact = item.get("fact")
         topic = item.get("topic")
         if isinstance(fact, str) and fact.strip():
-            out.append(Candidate(" ".join(fact.split()), topic if topic in TOPICS else "other"))
+            out.append(Candidate(tidy(fact), topic if topic in TOPICS else "other"))
     return out
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Collection, Iterable, Sequence
 
 from app.core.memory.store import Fact, MemoryStore, normalise
 
@@ -131,6 +131,8 @@ _THIRD = re.compile(r"^\W*(?:he|she|they|it|his|her|their|a|an|the|some|someone|
 _NOT_PROSE = re.compile(r"[{}<>`]|https?://")
 # A fact must stand on its own later: "there" or «там» points into a conversation that is gone.
 _DEICTIC = re.compile(r"\b(?:there|here)\b|(?<!\w)(?:там|тут|здесь|туда|сюда)(?!\w)", re.IGNORECASE)
+_LATIN = re.compile(r"^\W*[A-Za-z]")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # Clauses of a sentence; "…, while I was reading" stays with the clause it qualifies.
 _CLAUSE = re.compile(r"[;:—–]|,(?!\s*(?:пока|когда|while|when)(?!\w))|\s-\s|\s(?:а|но|but)\s", re.IGNORECASE)
 # Sentences; an emoji before a capital letter ends one too («… 😅 А почему …?»).
@@ -183,8 +185,10 @@ def source_sentence(fact: str, message: str) -> str:
     return max(sentences, key=lambda s: len(words & _stems(s)))
 
 
-def check(candidate: Candidate, message: str) -> str:
-    """Why a candidate must be dropped whatever is stored ("" when it may be kept)."""
+def check(candidate: Candidate, message: str, own_names: Collection[str] = ()) -> str:
+    """Why a candidate must be dropped whatever is stored ("" when it may be kept).
+    ``own_names``: names in the user's stored facts (their pet, their child): a fact
+    about one of them is a fact about the user ("Rocky is a retriever")."""
     text = candidate.text
     if len(text) > MAX_FACT_CHARS or len(text) < 2:
         return "length"
@@ -198,7 +202,9 @@ def check(candidate: Candidate, message: str) -> str:
     if _OTHER.search(text) or _THIRD.search(text):
         return "other_person"
     if not _FIRST_PERSON.search(text) and not _RU_FIRST_VERB.search(text):
-        return "not_first_person"
+        first = _WORD.search(text)
+        if not (first and first.group(0).lower() in own_names):
+            return "not_first_person"
     if _WISH.search(text) and not (candidate.topic == "plan" and _DATED.search(text)):
         return "wish"
     sentence = source_sentence(text, message)
@@ -213,6 +219,12 @@ def check(candidate: Candidate, message: str) -> str:
     # "I'm a nurse, how do I sleep by day?" states a fact before its question.
     if sentence.rstrip().endswith("?") and best == len(clauses) - 1:
         return "question"
+    # English states its subject: a fact read from a sentence where the user does not
+    # speak of themselves ("Vindaloo sounds great" -> "I like vindaloo") is a guess.
+    # Russian often drops the pronoun, so there the fact's own check must do. A
+    # correction names what it corrects ("Correction: Nibbles is a gerbil").
+    if _LATIN.match(text) and not _FIRST_PERSON.search(sentence) and not _CORRECTION.search(sentence):
+        return "not_stated"
     # "Today I ate three doughnuts" is passing; "I have a cat, for two days he hasn't
     # eaten" is not: the clause the fact comes from decides. A name, a job or a city
     # stays true whatever day it is said ("Since today I live in Kazan").
@@ -228,6 +240,8 @@ def decide(candidates: Sequence[Candidate], message: str, store: MemoryStore, sc
     taken: list[str] = []
     for c in candidates:
         reason = check(c, message)
+        if reason == "not_first_person":
+            reason = check(c, message, own_names(r.fact.text for r in store.similar(c.text, scope, limit=3)))
         if not reason and store.forgotten(c.text):
             reason = "forgotten"
         if not reason and any(normalise(c.text) == normalise(t) for t in taken):
@@ -250,22 +264,45 @@ def decide(candidates: Sequence[Candidate], message: str, store: MemoryStore, sc
                 decision = Decision("supersede", c.text, c.topic, "", same_topic[0].fact)
             elif same_topic and (same_topic[0].score >= REFINE or corrects and same_topic[0].score >= CORRECTS):
                 decision = Decision("supersede", c.text, c.topic, "", same_topic[0].fact)
+        if decision.action == "supersede":
+            # Two facts of one message replace the same fact: the one that keeps more of
+            # what is still true of it («Рокки не лабрадор, а ретривер» keeps the name).
+            target = decision.target
+            for i, d in enumerate(out):
+                if d.action == "supersede" and target is not None and d.target is not None \
+                        and d.target.id == target.id:
+                    keep = _distinctive(target.text)
+                    if len(_distinctive(c.text) & keep) > len(_distinctive(d.text) & keep):
+                        out[i] = Decision("drop", d.text, d.topic, "duplicate", target)
+                    else:
+                        decision = Decision("drop", c.text, c.topic, "duplicate", target)
+                    break
         out.append(decision)
         taken.append(c.text)
+    return out
+
+
+def own_names(facts: Iterable[str]) -> set[str]:
+    """Lowercased names (capitalised words after the first) in first-person facts that
+    are not about someone else ("My colleague Ivan")."""
+    out: set[str] = set()
+    for text in facts:
+        if _FIRST_PERSON.search(text) and not _OTHER.search(text):
+            out |= {w.lower() for w in _WORD.findall(text)[1:] if w[:1].isupper() and len(w) > 1}
     return out
 
 
 def drop_restated(decisions: Sequence[Decision]) -> list[Decision]:
     """Drop the adds that only restate what a correction of the same message replaced
     ("I left Yandex", «Я уже не джун»): the superseded fact's history keeps it."""
-    removed: set[str] = set()
-    for d in decisions:
-        if d.action == "supersede" and d.target is not None:
-            removed |= _distinctive(d.target.text) - _distinctive(d.text)
-    if not removed:
-        return list(decisions)
-    return [Decision("drop", d.text, d.topic, "restated") if d.action == "add" and _distinctive(d.text) & removed
-            else d for d in decisions]
+    removed = {i: _distinctive(d.target.text) - _distinctive(d.text)
+               for i, d in enumerate(decisions) if d.action == "supersede" and d.target is not None}
+
+    def restates(i: int, d: Decision) -> bool:
+        words = _distinctive(d.text)
+        return d.action != "drop" and any(words & r for j, r in removed.items() if j != i)
+
+    return [Decision("drop", d.text, d.topic, "restated") if restates(i, d) else d for i, d in enumerate(decisions)]
 
 
 def corrects(message: str) -> bool:

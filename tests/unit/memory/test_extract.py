@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.core.memory.extract import SCHEMA, parse, request, schema
+from app.core.memory.extract import SCHEMA, parse, request, schema, tidy
 from app.core.memory.rules import Candidate
 
 
@@ -38,3 +38,10 @@ def test_the_labelled_dialogs_are_well_formed() -> None:
         for f in d["facts"]:
             assert d["turns"][f["turn"]]["role"] == "user"
     assert sum(bool(d["supersedes"]) for d in dialogs) >= 12
+
+
+def test_tidy_mends_a_doubled_russian_subject() -> None:
+    assert tidy("Я у меня кот  Барсик") == "У меня кот Барсик"
+    assert tidy("Я мне 31") == "Мне 31"
+    assert tidy("Я живу в Твери") == "Я живу в Твери"
+    assert tidy("I have a\ncat") == "I have a cat"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.memory.rules import (Candidate, Decision, check, decide, drop_restated, introduced_name,
+from app.core.memory.rules import (Candidate, Decision, check, decide, drop_restated, introduced_name, own_names,
                                    statements)
 from app.core.memory.store import Fact, MemoryStore
 from app.core.store import Store
@@ -50,6 +50,7 @@ def memory(tmp_path: Path) -> MemoryStore:
     ("Брат купил машину", "other", "Брат купил машину.", "not_first_person"),
     ("I want to start cycling this spring", "plan", "I want to start cycling this spring.", "wish"),
     ("I want to fly to Rome on June 3rd", "plan", "I want to fly to Rome on June 3rd.", ""),
+    ("I like vindaloo", "preference", "Vindaloo sounds great. How do I cook it?", "not_stated"),
 ])
 def test_check(fact: str, topic: str, message: str, reason: str) -> None:
     assert check(Candidate(fact, topic), message) == reason
@@ -97,14 +98,19 @@ def test_scopes_do_not_see_each_other_when_deciding(memory: MemoryStore) -> None
     assert got[0].action == "add"
 
 
-def test_a_correction_drops_the_adds_that_restate_the_old_fact() -> None:
-    old = Fact(1, "Я работаю аналитиком в Яндексе", "profession", "", "extracted", None, None, False, 0.0, 0.0)
+def test_a_correction_drops_the_facts_that_restate_the_old_one() -> None:
+    def fact(i: int, text: str, topic: str) -> Fact:
+        return Fact(i, text, topic, "", "extracted", None, None, False, 0.0, 0.0)
+
     got = drop_restated([
-        Decision("supersede", "Я работаю аналитиком в Т-Банке", "profession", "", old),
-        Decision("add", "Я ушла из Яндекса", "workplace"),
+        Decision("supersede", "Я работаю аналитиком в Т-Банке", "profession", "", fact(1, "Я работаю аналитиком в Яндексе",
+                                                                                        "profession")),
+        Decision("add", "Я ушла из Яндекса", "location"),
+        Decision("supersede", "Я ушла из Яндекса", "workplace", "", fact(2, "Я работаю в команде поиска", "workplace")),
         Decision("add", "У меня есть кошка", "pet"),
     ])
-    assert [(d.action, d.reason) for d in got] == [("supersede", ""), ("drop", "restated"), ("add", "")]
+    assert [(d.action, d.reason) for d in got] == [("supersede", ""), ("drop", "restated"), ("drop", "restated"),
+                                                   ("add", "")]
 
 
 @pytest.mark.parametrize("message,fact", [
@@ -120,3 +126,19 @@ def test_a_correction_drops_the_adds_that_restate_the_old_fact() -> None:
 def test_an_introduction_names_the_user_without_the_model(message: str, fact: str | None) -> None:
     got = introduced_name(message)
     assert (got.text if got else None) == fact
+
+
+def test_a_fact_about_the_users_own_pet_is_the_users(memory: MemoryStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.core.memory import rules
+
+    assert own_names(["У меня лабрадор Рокки", "My colleague Ivan"]) == {"рокки"}
+    msg = "Ой, я неправильно сказала: Рокки не лабрадор, а золотистый ретривер."
+    fact = Candidate("Рокки не лабрадор, а золотистый ретривер", "pet")
+    assert check(fact, msg) == "not_first_person"
+    assert check(fact, msg, {"рокки"}) == ""
+    monkeypatch.setattr(rules, "CORRECTS", 0.3)  # the fake embedder scores lower than e5
+    old = memory.add("У меня лабрадор Рокки", topic="pet")
+    got = decide([fact, Candidate("У меня золотистый ретривер, а не лабрадор", "pet")], msg, memory, "")
+    # both replace the Labrador; the one that keeps the dog's name wins
+    assert [(d.action, d.reason) for d in got] == [("supersede", ""), ("drop", "duplicate")]
+    assert got[0].target is not None and got[0].target.id == old.id
