@@ -38,7 +38,7 @@ from app.core.types import (
     TokenEvent,
 )
 from app.ui import codes
-from app.ui.chat_header import PersonaSelector, ScopeButton, localized, persona_name
+from app.ui.chat_header import HeaderActions, PersonaSelector, ScopeButton, persona_name
 from app.ui.chat_model import ChatModel
 from app.ui.chat_view import ChatView
 from app.ui.widgets import Banner, ChatInput
@@ -64,7 +64,7 @@ class _Request:
     events: list[str] = field(default_factory=list)
 
 
-class ChatPanel(QWidget):
+class ChatPanel(HeaderActions, QWidget):
     """Shows one conversation and streams answers into it."""
 
     sig_stats = Signal(object)  # GenerationStats of the last answer
@@ -281,67 +281,6 @@ class ChatPanel(QWidget):
                 self._scope = tuple(conv.collections)
                 self._update_scope_button()
         return self.conversation_id
-
-    # ---- persona ---------------------------------------------------------------------
-
-    def refresh_personas(self) -> None:
-        """Fill the persona selector (after personas changed) and show the conversation's."""
-        conv = self.assistant.conversation(self.conversation_id) if self.conversation_id is not None else None
-        self.persona_combo.refresh(self._pending_persona or (conv.persona if conv else None))
-
-    def _localized(self, message: Message) -> Message:
-        return localized(self.assistant, message)
-
-    def current_persona(self) -> str:
-        return self.persona_combo.current()
-
-    def set_persona(self, persona_id: str) -> None:
-        """Answer the shown conversation with this persona from the next question on."""
-        self.persona_combo.select(persona_id)
-        self._on_persona_chosen()
-
-    def _on_persona_chosen(self) -> None:
-        pid = self.current_persona()
-        if self.conversation_id is None:
-            self._pending_persona = pid  # the new chat is created with it
-            return
-        self.assistant.set_conversation_persona(self.conversation_id, pid)
-        conv = self.assistant.conversation(self.conversation_id)
-        if conv is not None and not self.assistant.messages(self.conversation_id):
-            self.docs_toggle.blockSignals(True)  # an empty chat takes the persona's documents
-            self.docs_toggle.setChecked(conv.collections is not None)
-            self.docs_toggle.blockSignals(False)
-            self._scope = tuple(conv.collections or ())
-            self._update_scope_button()
-
-    def _on_docs_toggled(self, on: bool) -> None:
-        cid = self._ensure_conversation()
-        self.assistant.set_documents(cid, self._scope if on else None)
-        self._update_scope_button()
-
-    # ---- which collections ---------------------------------------------------------
-
-    @property
-    def collections_provider(self) -> Callable[[], list[str]]:
-        """The collection names the scope menu offers (the documents panel's)."""
-        return self.scope_button.provider
-
-    @collections_provider.setter
-    def collections_provider(self, provider: Callable[[], list[str]]) -> None:
-        self.scope_button.provider = provider
-
-    def _update_scope_button(self) -> None:
-        self.scope_button.show_scope(self._scope, self.docs_toggle.isChecked())
-
-    def _fill_scope_menu(self) -> None:
-        self.scope_button.fill_menu()
-
-    def set_scope(self, collections: tuple[str, ...]) -> None:
-        """Answer the shown conversation from these collections (() = all of them)."""
-        self._scope = tuple(collections)
-        if self.conversation_id is not None and self.docs_toggle.isChecked():
-            self.assistant.set_documents(self.conversation_id, self._scope)
-        self._update_scope_button()
 
     # ---- actions -------------------------------------------------------------------
 

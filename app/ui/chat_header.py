@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QMenu, QToolButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QMenu, QToolButton, QWidget
 
 from app.core.types import Message
 from app.ui.settings_pages.personas import ui_language
@@ -120,3 +120,80 @@ class ScopeButton(QToolButton):
     def _toggle(self, name: str, on: bool) -> None:
         chosen = [n for n in self.scope if n != name] + ([name] if on else [])
         self.sig_chosen.emit(tuple(sorted(chosen)))
+
+
+class HeaderActions:
+    """The chat panel's persona and document-scope actions (mixed into ChatPanel, which
+    owns the widgets and the shown conversation)."""
+
+    assistant: "Assistant"
+    conversation_id: int | None
+    persona_combo: PersonaSelector
+    scope_button: ScopeButton
+    docs_toggle: QCheckBox
+    _pending_persona: str | None
+    _scope: tuple[str, ...]
+
+    def _ensure_conversation(self) -> int:
+        raise NotImplementedError
+
+    # ---- persona ---------------------------------------------------------------------
+
+    def refresh_personas(self) -> None:
+        """Fill the persona selector (after personas changed) and show the conversation's."""
+        conv = self.assistant.conversation(self.conversation_id) if self.conversation_id is not None else None
+        self.persona_combo.refresh(self._pending_persona or (conv.persona if conv else None))
+
+    def _localized(self, message: Message) -> Message:
+        return localized(self.assistant, message)
+
+    def current_persona(self) -> str:
+        return self.persona_combo.current()
+
+    def set_persona(self, persona_id: str) -> None:
+        """Answer the shown conversation with this persona from the next question on."""
+        self.persona_combo.select(persona_id)
+        self._on_persona_chosen()
+
+    def _on_persona_chosen(self) -> None:
+        pid = self.current_persona()
+        if self.conversation_id is None:
+            self._pending_persona = pid  # the new chat is created with it
+            return
+        self.assistant.set_conversation_persona(self.conversation_id, pid)
+        conv = self.assistant.conversation(self.conversation_id)
+        if conv is not None and not self.assistant.messages(self.conversation_id):
+            self.docs_toggle.blockSignals(True)  # an empty chat takes the persona's documents
+            self.docs_toggle.setChecked(conv.collections is not None)
+            self.docs_toggle.blockSignals(False)
+            self._scope = tuple(conv.collections or ())
+            self._update_scope_button()
+
+    def _on_docs_toggled(self, on: bool) -> None:
+        cid = self._ensure_conversation()
+        self.assistant.set_documents(cid, self._scope if on else None)
+        self._update_scope_button()
+
+    # ---- which collections ---------------------------------------------------------
+
+    @property
+    def collections_provider(self) -> Callable[[], list[str]]:
+        """The collection names the scope menu offers (the documents panel's)."""
+        return self.scope_button.provider
+
+    @collections_provider.setter
+    def collections_provider(self, provider: Callable[[], list[str]]) -> None:
+        self.scope_button.provider = provider
+
+    def _update_scope_button(self) -> None:
+        self.scope_button.show_scope(self._scope, self.docs_toggle.isChecked())
+
+    def _fill_scope_menu(self) -> None:
+        self.scope_button.fill_menu()
+
+    def set_scope(self, collections: tuple[str, ...]) -> None:
+        """Answer the shown conversation from these collections (() = all of them)."""
+        self._scope = tuple(collections)
+        if self.conversation_id is not None and self.docs_toggle.isChecked():
+            self.assistant.set_documents(self.conversation_id, self._scope)
+        self._update_scope_button()
