@@ -14,7 +14,7 @@ from PySide6.QtMultimedia import QMediaDevices
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QWidget
 
 from app.core.assistant import SPEECH_MODELS
-from app.ui.voice import audio_inputs, device_id
+from app.ui.voice_capture import audio_inputs, device_id
 
 if TYPE_CHECKING:
     from app.core.assistant import Assistant

@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from app.core import audio
-from app.ui import voice as voice_mod
+from app.ui import voice_capture
 from app.ui.voice import VoiceButton
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +62,7 @@ def box(qtbot, real_speech):  # type: ignore[no-untyped-def]
 
 
 def test_no_microphone_disables_the_button_and_says_why(qtbot, assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(voice_mod, "audio_inputs", lambda: [])
+    monkeypatch.setattr(voice_capture, "audio_inputs", lambda: [])
     editor = QPlainTextEdit()
     qtbot.addWidget(editor)
     b = VoiceButton(assistant, editor, lambda: None)
@@ -188,7 +188,7 @@ def test_files_queue_a_dictation_goes_first_and_cancel_drops_the_queue(qtbot, as
 
     from app.core.speech import Segment
 
-    monkeypatch.setattr(voice_mod, "audio_inputs", lambda: [])
+    monkeypatch.setattr(voice_capture, "audio_inputs", lambda: [])
     gates = {name: threading.Event() for name in ("one", "two", "three")}  # a file's second segment waits
     started: list[str] = []
 
@@ -237,7 +237,7 @@ def test_files_queue_a_dictation_goes_first_and_cancel_drops_the_queue(qtbot, as
 def test_voice_button_speaks_russian_and_switches_at_run_time(qtbot, assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from app.ui import i18n
 
-    monkeypatch.setattr(voice_mod, "audio_inputs", lambda: [])
+    monkeypatch.setattr(voice_capture, "audio_inputs", lambda: [])
     editor = QPlainTextEdit()
     qtbot.addWidget(editor)
     b = VoiceButton(assistant, editor, lambda: None)
@@ -259,7 +259,7 @@ def test_voice_button_speaks_russian_and_switches_at_run_time(qtbot, assistant, 
 
 
 def test_ctrl_space_is_push_to_talk_and_types_no_space(qtbot, assistant, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(voice_mod, "audio_inputs", lambda: ["a microphone"])
+    monkeypatch.setattr(voice_capture, "audio_inputs", lambda: ["a microphone"])
     host = QWidget()
     editor = QPlainTextEdit(host)
     b = VoiceButton(assistant, editor, lambda: None, host)

@@ -220,9 +220,9 @@ def drive(wav: Path, fifo: Path, out: Path, typed: str = "Note: ", screenshot_di
             # Qt 6.12 on PulseAudio 16 does not report the removed source (PulseAudio
             # moves the stream to another source); deliver the device-list change the
             # way QMediaDevices does on systems that report it.
-            import app.ui.voice as voice_mod
+            import app.ui.voice_capture as capture_mod
 
-            voice_mod.audio_inputs = lambda: []  # type: ignore[assignment]
+            capture_mod.audio_inputs = lambda: []  # type: ignore[assignment]
             voice.recorder._media.audioInputsChanged.emit()
             wait(lambda: not voice.recording, 1.0)
         result["stopped_before_release"] = not voice.recording
