@@ -6,6 +6,7 @@ callback and a CancelToken. Nothing here knows about Qt.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -544,9 +545,11 @@ class Assistant(PersonasMemoryPrivacy):
         return find(question, conversation.collections, self.settings.documents.top_k)
 
     def _answer(self, conversation_id: int, cancel: CancelToken, done: Any) -> Iterator[ChatEvent]:
+        expecting = getattr(self.model, "expecting", None)  # tests' fake models may lack it
         try:
-            ctx = self.pipeline.context(self._conversation(conversation_id))
-            yield from self.pipeline.run(ctx, cancel)
+            with expecting() if expecting is not None else contextlib.nullcontext():
+                ctx = self.pipeline.context(self._conversation(conversation_id))
+                yield from self.pipeline.run(ctx, cancel)
         finally:
             self._claims.release(conversation_id, done)
 

@@ -17,6 +17,7 @@ generate with it. It promises:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -297,6 +298,11 @@ class ModelService:
             with self._activity:
                 self._interactive -= 1
                 self._last_interactive = time.monotonic()
+
+    def expecting(self) -> "contextlib.AbstractContextManager[None]":
+        """Around a question's answer: background work gives way at once (see
+        ``Turnstile.expect``)."""
+        return self.turnstile.expect()
 
     def wait_quiet(self, seconds: float, cancel: CancelToken) -> bool:
         """Wait until no answer has been streaming for ``seconds``; False if cancelled."""

@@ -6,7 +6,9 @@ BACKGROUND work (memory extraction, summaries), then BATCH work (evaluation). A 
 request's rank improves by one level for every ``aging_s`` seconds it waits, so
 background work is never starved. When an interactive request arrives while a
 lower-priority one holds the turn, the holder's ``preempt`` flag is set: its generation
-stops at the next token and it queues again (keeping its place in the aging order).
+stops at once (the llama.cpp host aborts background work within a graph step, and
+keeps its prompt cache apart from the chat's) and it queues again (keeping its place in
+the aging order).
 
 The caller's own thread runs its generation while it holds the turn, so streaming adds
 no hand-off per token; the turnstile only decides who goes next.
@@ -14,16 +16,18 @@ no hand-off per token; the turnstile only decides who goes next.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Callable
+from typing import Callable, Iterator
 
 from app.core.types import Cancelled, CancelToken, SovaError
 
 MAX_PREEMPTIONS = 3
+EXPECT_S = 120.0  # an expected question that never comes stops holding background work back
 _POLL_S = 0.02  # how often a waiter checks its cancel token (CancelToken cannot wake a Condition)
 
 
@@ -134,6 +138,7 @@ class Turnstile:
         self._holder: Ticket | None = None
         self._seq = itertools.count(1)
         self._listeners: list[Callable[[int], None]] = []
+        self._expected: list[tuple[Ticket, float]] = []  # questions on their way, with expiry
 
     # ---- observation -------------------------------------------------------------
 
@@ -182,7 +187,7 @@ class Turnstile:
         with self._cond:
             if ticket.cancel.cancelled:
                 raise Cancelled()
-            if self._holder is None and not self._waiting:
+            if self._holder is None and not self._waiting and not self._held_back(ticket, time.monotonic()):
                 self._holder = ticket  # the idle fast path: no queue, no wait
                 return
             if len(self._waiting) >= self.max_queue:
@@ -237,10 +242,32 @@ class Turnstile:
                 self._holder = None
                 self._cond.notify_all()
 
+    @contextlib.contextmanager
+    def expect(self) -> Iterator[None]:
+        """A question is on its way: the steps of its answer (recall, retrieval) run
+        before it asks the model. Background work gives way now rather than when the
+        question reaches the model, so it does not compete for the CPU meanwhile, and
+        starts no new turn until the block ends (at most ``EXPECT_S``)."""
+        marker = Ticket(Priority.INTERACTIVE, CancelToken(), preemptible=False)
+        with self._cond:
+            self._expected.append((marker, time.monotonic() + EXPECT_S))
+            self._preempt_for(marker)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._expected = [(t, end) for t, end in self._expected if t is not marker]
+                self._cond.notify_all()
+
+    def _held_back(self, ticket: Ticket, now: float) -> bool:
+        """Whether ``ticket`` must wait for an expected question."""
+        return ticket.priority != Priority.INTERACTIVE and any(end > now for _, end in self._expected)
+
     def _next(self, now: float) -> Ticket | None:
-        if not self._waiting:
+        ready = [t for t in self._waiting if not self._held_back(t, now)]
+        if not ready:
             return None
-        return min(self._waiting, key=lambda t: (t.rank(now, self.aging_s), t.enqueued, t.seq))
+        return min(ready, key=lambda t: (t.rank(now, self.aging_s), t.enqueued, t.seq))
 
     def _position(self, ticket: Ticket, now: float) -> int:
         order = sorted(self._waiting, key=lambda t: (t.rank(now, self.aging_s), t.enqueued, t.seq))

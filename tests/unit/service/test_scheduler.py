@@ -93,6 +93,24 @@ def test_interactive_request_preempts_background_holder() -> None:
     assert order == ["user"]
 
 
+def test_an_expected_question_makes_background_work_give_way_at_once() -> None:
+    ts = Turnstile("m")
+    bg = Ticket(Priority.BATCH, CancelToken())
+    ts.acquire(bg)
+    order: list[str] = []
+    with ts.expect():  # the question's recall and retrieval run before it asks the model
+        assert bg.preempt.is_set()
+        ts.release(bg)
+        again = _enqueue(ts, Ticket(Priority.BATCH, CancelToken()), order, "batch")  # it queues again
+        _wait_for(lambda: ts.waiting == 1)
+        assert order == [] and not ts.busy  # the model stays free for the question
+        user = _enqueue(ts, Ticket(Priority.INTERACTIVE, CancelToken()), order, "user")
+        user.join(10)
+        assert order == ["user"]
+    again.join(10)
+    assert order == ["user", "batch"]
+
+
 def test_interactive_holder_is_never_preempted() -> None:
     ts = Turnstile("m")
     holder = Ticket(Priority.INTERACTIVE, CancelToken(), preemptible=False)
