@@ -69,7 +69,7 @@ $(VENV)/.llama: | $(PY)
 	@touch $@
 
 $(VENV)/.deps: pyproject.toml $(VENV)/.torch $(VENV)/.llama
-	$(PIP) install -q -e ".[models,dev]"
+	$(PIP) install -q -e ".[models,dev,training]"
 	@touch $@
 
 deps: $(VENV)/.deps

@@ -83,6 +83,10 @@ class AnswerContext:
     warning: SovaError | None = None  # a step failed, the answer goes on without it
     persona: Any = None  # app.core.personas.Persona, set by the persona step
     memory: list[Any] = field(default_factory=list)  # recalled facts (app.core.memory.Fact)
+    # Worked examples (a highly rated answer to a similar question), appended after the
+    # instructions; left out of the prompt recorded for training, which must not learn
+    # to lean on them.
+    examples: list[str] = field(default_factory=list)
 
     @property
     def persona_name(self) -> str | None:
@@ -279,6 +283,9 @@ class AnswerPipeline:
                 system = ctx.system_prompt
                 if ctx.instructions:
                     system = "\n\n".join([system, *ctx.instructions])
+                ctx.details["system"] = system  # the prompt a rating of this answer records
+                if ctx.examples:
+                    system = "\n\n".join([system, *ctx.examples])
                 messages = prompts.build_messages(system, ctx.history, ctx.citations, ctx.language,
                                                   insist=retry == "wrong_language", cite=retry != "markers_only",
                                                   echo=retry == "echo")

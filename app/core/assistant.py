@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from app.core.answer import AnswerPipeline, Claims, CitationHook, DocumentsStep
+from app.core.assistant_learning import FeedbackLearning
 from app.core.assistant_people import PersonasMemoryPrivacy
 from app.core.titles import TitleHook
 from app.core.config import Paths, Settings, changed_keys, load_settings, save_settings, user_paths
@@ -77,6 +78,14 @@ _PUBLIC_TYPES: dict[str, str] = {
     "FactVersion": "app.core.memory",
     "MemoryError": "app.core.memory",
     "Decision": "app.core.memory",
+    # ratings and learning from them
+    "Rating": "app.core.feedback.ratings",
+    "RatingError": "app.core.feedback.ratings",
+    "UNSET": "app.core.feedback.ratings",
+    "QualityReport": "app.core.assistant_learning",
+    "Summary": "app.core.feedback.quality",
+    "Verdict": "app.core.feedback.trigger",
+    "SetStats": "app.core.feedback.training_set",
 }
 
 if TYPE_CHECKING:
@@ -109,6 +118,13 @@ if TYPE_CHECKING:
     from app.core.memory import Memory
     from app.core.memory import MemoryError as MemoryError
     from app.core.rag.embedder import Embedder
+    from app.core.feedback.ratings import UNSET as UNSET
+    from app.core.feedback.ratings import Rating as Rating
+    from app.core.feedback.ratings import RatingError as RatingError
+    from app.core.assistant_learning import QualityReport as QualityReport
+    from app.core.feedback.quality import Summary as Summary
+    from app.core.feedback.trigger import Verdict as Verdict
+    from app.core.feedback.training_set import SetStats as SetStats
 
 
 def __getattr__(name: str) -> Any:
@@ -137,9 +153,9 @@ def _default_llm_factory(info: "ModelInfo", settings: Settings) -> LLM:
     return create_llm(info, settings.generation)
 
 
-class Assistant(PersonasMemoryPrivacy):
+class Assistant(PersonasMemoryPrivacy, FeedbackLearning):
     """Sova's core, seen from outside (personas, memory and privacy in
-    ``app.core.assistant_people``)."""
+    ``app.core.assistant_people``; ratings and learning in ``app.core.assistant_learning``)."""
 
     def __init__(
         self,
@@ -169,6 +185,7 @@ class Assistant(PersonasMemoryPrivacy):
         )
         self._load_signature = self._signature()
         self._claims = Claims()
+        from app.core.feedback.examples import RatedExampleStep
         from app.core.memory.steps import MemoryHook, MemoryStep
         from app.core.personas import PersonaStep, PersonaStore
 
@@ -176,6 +193,8 @@ class Assistant(PersonasMemoryPrivacy):
         self._memory_embedder = memory_embedder
         self._memory_floor = memory_floor
         self._memory: Memory | None = None
+        self._feedback = None
+        self._rated_examples = None
         self.pipeline = AnswerPipeline(
             self.store,
             self.model,
@@ -184,6 +203,7 @@ class Assistant(PersonasMemoryPrivacy):
             steps=[
                 PersonaStep(self.personas_store, lambda: self.settings.default_persona),
                 MemoryStep(lambda: self.memory),
+                RatedExampleStep(self._examples_if_any),
                 DocumentsStep(self.find_passages),
             ],
             hooks=[
@@ -469,15 +489,17 @@ class Assistant(PersonasMemoryPrivacy):
 
     # ---- chat -------------------------------------------------------------------
 
-    def ask(self, conversation_id: int, text: str, cancel: CancelToken | None = None) -> Iterator[ChatEvent]:
-        """Store the user's message and stream the answer. The last event is DoneEvent."""
+    def ask(self, conversation_id: int, text: str, cancel: CancelToken | None = None,
+            spoken: bool = False) -> Iterator[ChatEvent]:
+        """Store the user's message (``spoken``: it came from the microphone) and stream
+        the answer. The last event is DoneEvent."""
         cancel = cancel or CancelToken()
         done = self._claims.claim(conversation_id, cancel)
         try:
             conv = self._conversation(conversation_id)
             if conv.title == DEFAULT_TITLE and not self.store.messages(conversation_id):
                 self.store.rename_conversation(conversation_id, _title_from(text))
-            self.store.add_message(conversation_id, Message(Role.USER, text))
+            self.store.add_message(conversation_id, Message(Role.USER, text, details={"spoken": True} if spoken else {}))
         except BaseException:
             self._claims.release(conversation_id, done)
             raise

@@ -132,6 +132,25 @@ class MemorySettings(BaseModel):
     quiet_seconds: float = Field(8.0, ge=0.0, le=600.0)
 
 
+class LearningSettings(BaseModel):
+    """Learning from ratings: rated examples in the prompt, the training set, the
+    trigger that offers training, and the adapter each model uses."""
+
+    examples: bool = True  # give the model a highly rated answer to a similar past question
+    example_budget_tokens: int = Field(350, ge=50, le=2000)
+    min_stars: int = Field(4, ge=1, le=5)  # answers rated at least this teach (thumb up = 5)
+    # The trigger, over the last ``window`` rated answers.
+    window: int = Field(50, ge=5, le=10000)
+    min_average: float = Field(3.5, ge=1.0, le=5.0)
+    min_satisfaction: float = Field(0.6, ge=0.0, le=1.0)
+    max_negatives: float = Field(0.2, ge=0.0, le=1.0)
+    min_new: int = Field(20, ge=1, le=10000)  # rated answers since the last training
+    check_days: int = Field(7, ge=1, le=365)  # how often the trigger is checked
+    auto_train: bool = False  # start training by itself instead of offering it
+    steps: int = Field(0, ge=0, le=100000)  # 0: chosen from the data (two passes, 30..400 steps)
+    adapters: dict[str, str] = Field(default_factory=dict)  # model id -> active adapter version
+
+
 class AppearanceSettings(BaseModel):
     theme: Literal["system", "light", "dark"] = "system"
     font_size: int = Field(0, ge=0, le=32)  # points; 0 = the system's
@@ -157,6 +176,7 @@ class Settings(BaseSettings):
     remote: RemoteSettings = Field(default_factory=RemoteSettings)
     default_persona: str = "general"  # the persona of new chats
     memory: MemorySettings = Field(default_factory=MemorySettings)
+    learning: LearningSettings = Field(default_factory=LearningSettings)
     appearance: AppearanceSettings = Field(default_factory=AppearanceSettings)
 
 

@@ -181,6 +181,38 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
         "personas, long-term memory (facts, their history, what extraction has read)",
     ),
+    Migration(
+        5,
+        MAIN,
+        """
+        -- The user's ratings of answers. Each row keeps a copy of what was rated (question,
+        -- answer, the prompt's context), so a rated answer that a regenerated one replaced
+        -- still teaches; deleting the conversation deletes its ratings.
+        CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY,
+            message_id INTEGER UNIQUE REFERENCES messages(id) ON DELETE SET NULL,
+            conversation_id INTEGER REFERENCES conversations(id) ON DELETE CASCADE,
+            thumb INTEGER,  -- 1 up, -1 down, NULL: none
+            stars INTEGER,  -- 1..5, NULL: none
+            comment TEXT NOT NULL DEFAULT '',
+            correction TEXT NOT NULL DEFAULT '',  -- the better answer the user wrote
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            context TEXT NOT NULL DEFAULT '{}',  -- JSON: system prompt, earlier turns, passages
+            persona TEXT,  -- persona id; NULL: the default persona
+            language TEXT NOT NULL DEFAULT 'en',
+            model TEXT NOT NULL DEFAULT '',
+            adapter TEXT NOT NULL DEFAULT '',  -- the LoRA adapter version; '': none
+            spoken INTEGER NOT NULL DEFAULT 0,  -- the question was spoken
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            embedder TEXT,
+            vector BLOB  -- the question's vector (float32, L2-normalised), for similar questions
+        );
+        CREATE INDEX ratings_by_time ON ratings(created_at);
+        """,
+        "ratings of answers (learning from ratings)",
+    ),
 )
 
 
