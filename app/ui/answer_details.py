@@ -12,12 +12,10 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import QCoreApplication, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QLocale, QUrl, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from app.core.types import Citation, Message
-
-
 
 
 def memory_html(message: Message) -> str:
@@ -31,10 +29,49 @@ def memory_html(message: Message) -> str:
     return f"<p><b>{head}</b></p><ul>{items}</ul>"
 
 
+def learning_html(message: Message) -> str:
+    """The rated answer given to the model as an example, and the adapter that answered."""
+    details = message.details or {}
+    parts = []
+    example = details.get("rated_example")
+    if isinstance(example, dict):
+        if example.get("source") == "correction":
+            how = QCoreApplication.translate("AnswerDetails", "the better answer you wrote")
+        elif example.get("stars"):
+            how = QCoreApplication.translate("AnswerDetails", "an answer you rated %1 of 5").replace(
+                "%1", str(example.get("stars")))
+        elif example.get("thumb") == 1:
+            how = QCoreApplication.translate("AnswerDetails", "an answer you rated with a thumb up")
+        else:
+            how = QCoreApplication.translate("AnswerDetails", "an answer you rated highly")
+        head = QCoreApplication.translate("AnswerDetails", "Learned from your rating:")
+        intro = QCoreApplication.translate(
+            "AnswerDetails", "the model was shown, as an example, %1 (to an earlier, similar question).").replace("%1", how)
+        facts = []
+        similarity = example.get("similarity")
+        if isinstance(similarity, (int, float)):
+            facts.append(QCoreApplication.translate("AnswerDetails", "similarity to this question %1").replace(
+                "%1", QLocale().toString(float(similarity), "f", 2)))
+        answer = str(example.get("answer", "")).strip()
+        if len(answer) > 600:
+            answer = answer[:599].rstrip() + "…"
+        question = QCoreApplication.translate("AnswerDetails", "Earlier question: %1").replace(
+            "%1", str(example.get("question", "")))
+        parts.append(f"<p><b>{html.escape(head)}</b> {html.escape(intro)}<br>{html.escape(question)}"
+                     f"<br><span style='color:gray'>{html.escape(' · '.join(facts))}</span></p>"
+                     f"<blockquote style='margin-left:12px'>{html.escape(answer).replace(chr(10), '<br>')}</blockquote>")
+    adapter = details.get("adapter")
+    if adapter:
+        label = QCoreApplication.translate("AnswerDetails", "Adapter: %1 (the model fine-tuned on your ratings)")
+        parts.append(f"<p>{html.escape(label.replace('%1', str(adapter)))}</p>")
+    return "".join(parts)
+
+
 def details_html(message: Message) -> str:
-    """What an answer used: the recalled facts, then the passages of the documents."""
+    """What an answer used: the rated example and adapter, the recalled facts, then the
+    passages of the documents."""
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", message.content)}
-    parts = [memory_html(message)]
+    parts = [learning_html(message), memory_html(message)]
     for c in message.citations:
         where = html.escape(c.path.replace("\\", "/").rsplit("/", 1)[-1])
         if c.page:

@@ -9,6 +9,7 @@ a second however fast the model is.
 from __future__ import annotations
 
 import importlib
+import logging
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from app.core.assistant import Assistant
 
 FLUSH_MS = 40  # token batching interval: 25 repaints a second at most
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class ChatPanel(HeaderActions, QWidget):
     sig_citation = Signal(object, str)  # Citation clicked, the answer's text
     sig_answer_done = Signal(object)  # DoneEvent (tests and benchmarks wait for it)
     sig_show_fact = Signal(int)  # a remembered fact's id: show it on the Memory page
+    sig_rated = Signal(object, object)  # message id, its Rating (None: removed)
 
     def __init__(self, assistant: "Assistant", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +92,12 @@ class ChatPanel(HeaderActions, QWidget):
         self.view = ChatView(self)
         self.view.setModel(self.model)
         self.view.sig_anchor.connect(self._on_anchor)
+        # Thumbs, stars and "Comment…" under each answer (app.ui.rating).
+        from app.ui.rating import Rater
+
+        self.rater = Rater(assistant, self.model, self)
+        self.rater.sig_rated.connect(self.sig_rated.emit)
+        self.rater.sig_error.connect(self._on_rating_error)
 
         self.title = QLabel(self)
         self.title.setObjectName("chatTitle")
@@ -165,6 +174,9 @@ class ChatPanel(HeaderActions, QWidget):
             from app.ui.voice import VoiceButton
 
             self._voice = VoiceButton(self.assistant, self.input, self.submit, self)
+            # A transcript in the box makes the question a spoken one (until the box is cleared).
+            self._voice.sig_segment.connect(lambda _seg: self.input.mark_spoken())
+            self._voice.sig_done.connect(lambda text: self.input.mark_spoken() if text else None)
             self._bottom.insertWidget(1, self._voice, 0, Qt.AlignmentFlag.AlignBottom)
         return self._voice
 
@@ -241,7 +253,7 @@ class ChatPanel(HeaderActions, QWidget):
         self.cancel_edit()
         self.conversation_id = conversation_id
         messages = self.assistant.messages(conversation_id) if conversation_id is not None else []
-        self.model.set_messages([self._localized(m) for m in messages])
+        self.model.set_messages([self._localized(m) for m in messages], self._ratings(conversation_id))
         req = self._req
         if req is not None and req.conversation_id == conversation_id:
             # The answer is still streaming: show what arrived so far, keep streaming.
@@ -267,6 +279,20 @@ class ChatPanel(HeaderActions, QWidget):
                     self.view.scrollTo(self.model.index(r), self.view.ScrollHint.PositionAtTop)
                     break
         self.input.setFocus()
+
+    def _ratings(self, conversation_id: int | None) -> dict[int, Any]:
+        """The conversation's ratings, read once per load (one query, not one per answer)."""
+        if conversation_id is None:
+            return {}
+        try:
+            return self.assistant.ratings_in(conversation_id)
+        except Exception:  # ratings are an extra: the conversation shows without them
+            log.exception("reading the ratings of conversation %s failed", conversation_id)
+            return {}
+
+    def _on_rating_error(self, text: str) -> None:
+        self.banner.show_message(text, "warning", 8000)
+        self.sig_status.emit(text)
 
     def _ensure_conversation(self) -> int:
         if self.conversation_id is None:
@@ -296,15 +322,17 @@ class ChatPanel(HeaderActions, QWidget):
             return
         self.send(text)
 
-    def send(self, text: str) -> None:
-        """Ask a question in the shown conversation."""
+    def send(self, text: str, spoken: bool | None = None) -> None:
+        """Ask a question in the shown conversation. ``spoken``: it came from the
+        microphone (None: as the input box knows, i.e. a transcript is in it)."""
         if self.busy or not text.strip():
             return
+        spoken = self.input.spoken if spoken is None else spoken
         cid = self._ensure_conversation()
         self.input.clear()
         self.banner.hide()
-        self.model.append(Message(Role.USER, text, conversation_id=cid))
-        self._start(cid, lambda cancel: self.assistant.ask(cid, text, cancel))
+        self.model.append(Message(Role.USER, text, conversation_id=cid, details={"spoken": True} if spoken else {}))
+        self._start(cid, lambda cancel: self.assistant.ask(cid, text, cancel, spoken=spoken))
 
     def stop(self) -> None:
         """Stop the answer being generated; the partial answer is kept."""
@@ -508,6 +536,8 @@ class ChatPanel(HeaderActions, QWidget):
             self.start_edit()
         elif href == "sova:details":
             self.show_details(row)
+        elif href.startswith("sova:rate:"):
+            self.rater.on_link(row, href)
         elif href.startswith("cite:"):
             n = int(href.split(":", 1)[1])
             message = self.model.message(row)

@@ -7,7 +7,7 @@ events of the answer being streamed; the database stays the source of truth.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Mapping
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
@@ -24,6 +24,7 @@ ErrorRole = Qt.ItemDataRole.UserRole + 5  # readable error for this answer, or N
 CitationsRole = Qt.ItemDataRole.UserRole + 6  # tuple[Citation, ...]
 VersionRole = Qt.ItemDataRole.UserRole + 7  # bumps on every change (layout cache key)
 NoteRole = Qt.ItemDataRole.UserRole + 8  # transient status text ("Loading model…")
+RatingRole = Qt.ItemDataRole.UserRole + 9  # the answer's Rating (app.core.assistant.Rating) or None
 
 
 @dataclass
@@ -34,6 +35,7 @@ class _Row:
     error: str | None = None
     note: str = ""
     version: int = 0
+    rating: Any = None  # the user's Rating of this answer
 
 
 class ChatModel(QAbstractListModel):
@@ -73,6 +75,8 @@ class ChatModel(QAbstractListModel):
             return row.version
         if role == NoteRole:
             return row.note
+        if role == RatingRole:
+            return row.rating
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -85,16 +89,18 @@ class ChatModel(QAbstractListModel):
         names.update({
             MessageRole: b"message", RoleRole: b"role", StatusRole: b"status",
             StreamingRole: b"streaming", ErrorRole: b"error", CitationsRole: b"citations",
-            VersionRole: b"version", NoteRole: b"note",
+            VersionRole: b"version", NoteRole: b"note", RatingRole: b"rating",
         })
         return names
 
     # ---- editing (UI thread only) -----------------------------------------------
 
-    def set_messages(self, messages: list[Message]) -> None:
-        """Show a conversation from the store."""
+    def set_messages(self, messages: list[Message], ratings: Mapping[int, Any] | None = None) -> None:
+        """Show a conversation from the store, with its answers' ratings (by message id)."""
+        ratings = ratings or {}
         self.beginResetModel()
-        self._rows = [_Row(m, m.content, version=self._next()) for m in messages if m.role != Role.SYSTEM]
+        self._rows = [_Row(m, m.content, version=self._next(), rating=ratings.get(m.id) if m.id is not None else None)
+                      for m in messages if m.role != Role.SYSTEM]
         self.endResetModel()
 
     def append(self, message: Message, *, streaming: bool = False) -> int:
@@ -137,6 +143,11 @@ class ChatModel(QAbstractListModel):
         r.note = ""
         self._changed(row)
 
+    def set_rating(self, row: int, rating: Any) -> None:
+        """Show the answer's new rating (None: unrated)."""
+        self._rows[row].rating = rating
+        self._changed(row)
+
     def set_streaming(self, row: int, streaming: bool) -> None:
         self._rows[row].streaming = streaming
         self._changed(row)
@@ -164,6 +175,17 @@ class ChatModel(QAbstractListModel):
 
     def text(self, row: int) -> str:
         return self._rows[row].text
+
+    def rating(self, row: int) -> Any:
+        """The answer's Rating shown in ``row``, or None."""
+        return self._rows[row].rating
+
+    def row_of(self, message_id: int) -> int | None:
+        """The row showing the stored message ``message_id``, if any."""
+        for i in range(len(self._rows) - 1, -1, -1):
+            if self._rows[i].message.id == message_id:
+                return i
+        return None
 
     def last_row(self, role: Role) -> int | None:
         for i in range(len(self._rows) - 1, -1, -1):

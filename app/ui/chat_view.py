@@ -4,7 +4,8 @@ A QListView with a delegate that lays each message out as QTextDocuments (header
 Markdown body, action footer). Layouts are cached by the row's version and the view
 width, so while an answer streams only its own bubble is parsed again. Links inside a
 bubble are hit-tested here: ``cite:<n>`` (a citation), ``sova:<action>`` (Copy, Stop,
-Regenerate, Edit) and ordinary URLs; the view reports them as ``sig_anchor``.
+Regenerate, Edit, Details), ``sova:rate:<what>`` (the rating controls of app.ui.rating)
+and ordinary URLs; the view reports them as ``sig_anchor``.
 """
 
 from __future__ import annotations
@@ -20,19 +21,28 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFont,
+    QHelpEvent,
     QMouseEvent,
     QPaintEvent,
     QPainter,
     QPalette,
     QPen,
     QResizeEvent,
-    QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QStyleOptionViewItem, QStyledItemDelegate, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListView,
+    QMenu,
+    QStyleOptionViewItem,
+    QStyledItemDelegate,
+    QToolTip,
+    QWidget,
+)
 
 from app.core.types import Citation, Message, MessageStatus, Role
-from app.ui.chat_model import ChatModel, ErrorRole, MessageRole, NoteRole, StreamingRole, VersionRole
+from app.ui import rating as rating_ui
+from app.ui.chat_model import ChatModel, ErrorRole, MessageRole, NoteRole, RatingRole, StreamingRole, VersionRole
 from app.ui.theme import status_colors
 
 OUTER_H = 12  # space between the view's edge and a bubble
@@ -41,6 +51,7 @@ PAD = 12  # space inside a bubble
 MAX_ASSISTANT_W = 860
 USER_WIDTH_SHARE = 0.78
 STREAM_CURSOR = "▍"
+DETAIL_KEYS = ("memory", "rated_example", "adapter")  # what the Details dialog can explain
 
 _FENCE_OR_CODE = re.compile(r"(```[\s\S]*?(?:```|$)|`[^`\n]*`)")
 _CITE = re.compile(r"\[(\d{1,3})\]")
@@ -215,6 +226,8 @@ class BubbleDelegate(QStyledItemDelegate):
         extra = ""
         if not user and message.model:
             extra = f" · {html.escape(message.model)}"
+        elif user and (message.details or {}).get("spoken"):
+            extra = " · " + html.escape(self.tr("by voice"))
         header.setHtml(f"<b>{html.escape(who)}</b><span style='color:{pal.color(QPalette.ColorRole.PlaceholderText).name()}'>{extra}</span>")
 
         body = QTextDocument()
@@ -240,7 +253,8 @@ class BubbleDelegate(QStyledItemDelegate):
             links.append(self._link("regenerate", self.tr("Regenerate")))
         else:
             links.append(self._link("copy", self.tr("Copy")))
-            if (message.citations or (message.details or {}).get("memory")) and not user:
+            details = message.details or {}
+            if not user and (message.citations or any(details.get(k) for k in DETAIL_KEYS)):
                 links.append(self._link("details", self.tr("Details")))
             if is_last and not self.busy and message.role == Role.ASSISTANT:
                 links.append(self._link("regenerate", self.tr("Regenerate")))
@@ -265,7 +279,12 @@ class BubbleDelegate(QStyledItemDelegate):
             )
         if not user and message.citations:
             notes.insert(0, self._sources_html(message.citations, text))  # documents feature
-        footer.setHtml(("<br>".join(notes) + "<br>" if notes else "") + " &nbsp;·&nbsp; ".join(links))
+        line = " &nbsp;·&nbsp; ".join(links)
+        if rating_ui.rateable(message, streaming):
+            # After the actions, set apart: a thumb, stars, "Comment…" (the rating feature).
+            ratio = self._view.devicePixelRatioF()
+            line += "&nbsp;" * 6 + rating_ui.footer_html(footer, index.data(RatingRole), pal, ratio)
+        footer.setHtml(("<br>".join(notes) + "<br>" if notes else "") + line)
         footer.setTextWidth(text_w)
 
         if len(text) > 600 or "```" in text:
@@ -356,6 +375,10 @@ class BubbleDelegate(QStyledItemDelegate):
         ):
             local = pos - origin
             href = doc.documentLayout().anchorAt(local.toPointF())
+            if href == rating_ui.STRIP:
+                # One image holds the thumbs and stars: where in it tells which one.
+                box = _fragment_box(doc, href)
+                return rating_ui.control_at(local.x() - box.left()) if box is not None else ""
             if href:
                 return href
         return ""
@@ -364,25 +387,35 @@ class BubbleDelegate(QStyledItemDelegate):
         """Where a link is drawn (viewport coordinates); empty if absent. For tests."""
         lay = self.layout_for(index)
         bubble = lay.bubble_rect(row_rect)
+        strip_x = rating_ui.control_center(href)
         for doc, origin in (
             (lay.body, lay.body_origin(bubble)),
             (lay.footer, lay.footer_origin(bubble) + QPoint(0, 4)),
         ):
-            block = doc.begin()
-            while block.isValid():
-                it = block.begin()
-                while not it.atEnd():
-                    frag = it.fragment()
-                    if frag.isValid() and frag.charFormat().anchorHref() == href:
-                        cur = QTextCursor(doc)
-                        cur.setPosition(frag.position() + frag.length() // 2)
-                        line = block.layout().lineForTextPosition(frag.position() - block.position())
-                        x = line.cursorToX(frag.position() + frag.length() // 2 - block.position())[0]
-                        top = doc.documentLayout().blockBoundingRect(block).top() + line.y()
-                        return QRect(origin.x() + round(x) - 1, origin.y() + round(top), 3, round(line.height()))
-                    it += 1
-                block = block.next()
+            box = _fragment_box(doc, rating_ui.STRIP if strip_x is not None else href)
+            if box is not None:
+                x = box.left() + strip_x if strip_x is not None else box.center().x()
+                return QRect(origin.x() + round(x) - 1, origin.y() + round(box.top()), 3, round(box.height()))
         return QRect()
+
+
+def _fragment_box(doc: QTextDocument, href: str) -> QRectF | None:
+    """The box (document coordinates) of the first text or image linked to ``href``."""
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            if frag.isValid() and frag.charFormat().anchorHref() == href:
+                start = frag.position() - block.position()
+                line = block.layout().lineForTextPosition(start)
+                left = line.cursorToX(start)[0]
+                right = line.cursorToX(start + frag.length())[0]
+                top = doc.documentLayout().blockBoundingRect(block).top() + line.y()
+                return QRectF(left, top, right - left, line.height())
+            it += 1
+        block = block.next()
+    return None
 
 
 class ChatView(QListView):
@@ -512,6 +545,18 @@ class ChatView(QListView):
                 return
         super().mouseReleaseEvent(e)
 
+    def viewportEvent(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
+            index = self.indexAt(e.pos())
+            _, href = self.anchor_at(e.pos())
+            text = rating_ui.tooltip(href, index.data(RatingRole)) if href.startswith(rating_ui.RATE) else ""
+            if text:
+                QToolTip.showText(e.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(e)
+
     def contextMenuEvent(self, e: QContextMenuEvent) -> None:
         index = self.indexAt(e.pos())
         if not index.isValid():
@@ -527,4 +572,8 @@ class ChatView(QListView):
             menu.addAction(self.tr("Edit and resend"), lambda: self.sig_anchor.emit(row, "sova:edit"))
         if "sova:stop" in footer:
             menu.addAction(self.tr("Stop"), lambda: self.sig_anchor.emit(row, "sova:stop"))
+        if rating_ui.RATE + "comment" in footer:
+            menu.addSeparator()
+            menu.addAction(self.tr("Comment / suggest a better answer…"),
+                           lambda: self.sig_anchor.emit(row, rating_ui.RATE + "comment"))
         menu.exec(e.globalPos())

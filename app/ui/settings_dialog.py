@@ -65,6 +65,12 @@ def _memory_page(dialog: "SettingsDialog") -> QWidget:
     return MemoryPage(dialog.assistant, dialog)
 
 
+def _feedback_page(dialog: "SettingsDialog") -> QWidget:
+    from app.ui.settings_pages.feedback import FeedbackPage  # Quality first; Training joins with add_tab()
+
+    return FeedbackPage(dialog.assistant, dialog)
+
+
 def _appearance_page(dialog: "SettingsDialog") -> QWidget:
     from app.ui.settings_pages.appearance import AppearancePage
 
@@ -89,6 +95,7 @@ PAGES: list[tuple[str, Callable[["SettingsDialog"], QWidget]]] = [
     ("appearance", _appearance_page),
     ("personas", _personas_page),
     ("memory", _memory_page),
+    ("feedback", _feedback_page),
     ("generation", lambda d: d._build_generation()),
     ("models", lambda d: d._build_models()),
     ("voice", _voice_page),
@@ -283,7 +290,8 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         titles = {
             "general": self.tr("General"), "appearance": self.tr("Appearance"), "personas": self.tr("Personas"),
-            "memory": self.tr("Memory"), "generation": self.tr("Generation"), "models": self.tr("Models"),
+            "memory": self.tr("Memory"), "feedback": self.tr("Feedback and training"),
+            "generation": self.tr("Generation"), "models": self.tr("Models"),
             "voice": self.tr("Voice"), "privacy": self.tr("Privacy"), "diagnostics": self.tr("Diagnostics"),
         }
         for row in range(self.page_list.count()):

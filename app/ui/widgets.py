@@ -26,8 +26,30 @@ class ChatInput(QPlainTextEdit):
         self.setObjectName("chatInput")
         self.setTabChangesFocus(True)
         self.document().contentsChanged.connect(self._fit)
+        self._spoken = False
+        self._length = 0  # characters before the last change
+        self.document().contentsChange.connect(self._on_change)
         self._retranslate()
         self._fit()
+
+    # ---- spoken questions ------------------------------------------------------------
+
+    @property
+    def spoken(self) -> bool:
+        """The text came (at least partly) from a voice transcript: fixing a word keeps
+        it spoken; emptying the box or replacing all of its text makes it typed again."""
+        return self._spoken and bool(self.toPlainText().strip())
+
+    def mark_spoken(self) -> None:
+        """A transcript was put into the box (the voice feature calls this)."""
+        if self.toPlainText().strip():
+            self._spoken = True
+
+    def _on_change(self, _position: int, removed: int, _added: int) -> None:
+        length = len(self.toPlainText())
+        if length == 0 or (self._length and removed >= self._length):
+            self._spoken = False
+        self._length = length
 
     def _retranslate(self) -> None:
         self.setPlaceholderText(self.tr("Ask Sova… (Enter sends, Shift+Enter for a new line)"))

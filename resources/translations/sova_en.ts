@@ -8,6 +8,42 @@
         <translation>Used memory (what you told Sova earlier):</translation>
     </message>
     <message>
+        <source>the better answer you wrote</source>
+        <translation>the better answer you wrote</translation>
+    </message>
+    <message>
+        <source>an answer you rated %1 of 5</source>
+        <translation>an answer you rated %1 of 5</translation>
+    </message>
+    <message>
+        <source>an answer you rated with a thumb up</source>
+        <translation>an answer you rated with a thumb up</translation>
+    </message>
+    <message>
+        <source>an answer you rated highly</source>
+        <translation>an answer you rated highly</translation>
+    </message>
+    <message>
+        <source>Learned from your rating:</source>
+        <translation>Learned from your rating:</translation>
+    </message>
+    <message>
+        <source>the model was shown, as an example, %1 (to an earlier, similar question).</source>
+        <translation>the model was shown, as an example, %1 (to an earlier, similar question).</translation>
+    </message>
+    <message>
+        <source>similarity to this question %1</source>
+        <translation>similarity to this question %1</translation>
+    </message>
+    <message>
+        <source>Earlier question: %1</source>
+        <translation>Earlier question: %1</translation>
+    </message>
+    <message>
+        <source>Adapter: %1 (the model fine-tuned on your ratings)</source>
+        <translation>Adapter: %1 (the model fine-tuned on your ratings)</translation>
+    </message>
+    <message>
         <source>p. %1</source>
         <translation>p. %1</translation>
     </message>
@@ -106,6 +142,10 @@
     <message>
         <source>Sova</source>
         <translation>Sova</translation>
+    </message>
+    <message>
+        <source>by voice</source>
+        <translation>by voice</translation>
     </message>
     <message>
         <source>Thinking…</source>
@@ -247,6 +287,10 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>Stop</source>
         <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Comment / suggest a better answer…</source>
+        <translation>Comment / suggest a better answer…</translation>
     </message>
 </context>
 <context>
@@ -969,6 +1013,13 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     </message>
 </context>
 <context>
+    <name>FeedbackPage</name>
+    <message>
+        <source>Quality</source>
+        <translation>Quality</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Sova</source>
@@ -1500,6 +1551,351 @@ This cannot be undone.</translation>
     </message>
 </context>
 <context>
+    <name>QualityTab</name>
+    <message>
+        <source>Persona:</source>
+        <translation>Persona:</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>Period:</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Last 7 days</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Last 30 days</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>Last 90 days</translation>
+    </message>
+    <message>
+        <source>Last year</source>
+        <translation>Last year</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>All time</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Export CSV…</translation>
+    </message>
+    <message>
+        <source>The ratings of this persona and period as a table (opens in a spreadsheet)</source>
+        <translation>The ratings of this persona and period as a table (opens in a spreadsheet)</translation>
+    </message>
+    <message>
+        <source>Export JSONL…</source>
+        <translation>Export JSONL…</translation>
+    </message>
+    <message>
+        <source>The ratings with the context each answer had, one JSON object a line</source>
+        <translation>The ratings with the context each answer had, one JSON object a line</translation>
+    </message>
+    <message>
+        <source>Rated answers</source>
+        <translation>Rated answers</translation>
+    </message>
+    <message>
+        <source>Average rating</source>
+        <translation>Average rating</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>Satisfied</translation>
+    </message>
+    <message>
+        <source>Negative</source>
+        <translation>Negative</translation>
+    </message>
+    <message>
+        <source>Better answers</source>
+        <translation>Better answers</translation>
+    </message>
+    <message>
+        <source>Comments</source>
+        <translation>Comments</translation>
+    </message>
+    <message>
+        <source>Answers with stars, a thumb or a better answer you wrote</source>
+        <translation>Answers with stars, a thumb or a better answer you wrote</translation>
+    </message>
+    <message>
+        <source>Mean of the stars; a thumb up counts as 5, a thumb down as 1</source>
+        <translation>Mean of the stars; a thumb up counts as 5, a thumb down as 1</translation>
+    </message>
+    <message>
+        <source>Share of rated answers with 4–5 stars or a thumb up</source>
+        <translation>Share of rated answers with 4–5 stars or a thumb up</translation>
+    </message>
+    <message>
+        <source>Share of rated answers with 1–2 stars or a thumb down</source>
+        <translation>Share of rated answers with 1–2 stars or a thumb down</translation>
+    </message>
+    <message>
+        <source>Answers you corrected by writing a better one</source>
+        <translation>Answers you corrected by writing a better one</translation>
+    </message>
+    <message>
+        <source>Answers you commented on</source>
+        <translation>Answers you commented on</translation>
+    </message>
+    <message>
+        <source>Quality over time</source>
+        <translation>Quality over time</translation>
+    </message>
+    <message>
+        <source>Average ★ (left)</source>
+        <translation>Average ★ (left)</translation>
+    </message>
+    <message>
+        <source>Satisfied % (right)</source>
+        <translation>Satisfied % (right)</translation>
+    </message>
+    <message>
+        <source>Negative % (right)</source>
+        <translation>Negative % (right)</translation>
+    </message>
+    <message>
+        <source>Stars</source>
+        <translation>Stars</translation>
+    </message>
+    <message>
+        <source>Average rating per model and adapter</source>
+        <translation>Average rating per model and adapter</translation>
+    </message>
+    <message>
+        <source>Average ★</source>
+        <translation>Average ★</translation>
+    </message>
+    <message>
+        <source>%1: average %2 ★ from %3 rated answers</source>
+        <translation>%1: average %2 ★ from %3 rated answers</translation>
+    </message>
+    <message>
+        <source>Share of negative ratings</source>
+        <translation>Share of negative ratings</translation>
+    </message>
+    <message>
+        <source>Neutral</source>
+        <translation>Neutral</translation>
+    </message>
+    <message>
+        <source>All personas</source>
+        <translation>All personas</translation>
+    </message>
+    <message>
+        <source>Could not read the ratings: %1</source>
+        <translation>Could not read the ratings: %1</translation>
+    </message>
+    <message>
+        <source>No rated answers for this persona in this period. Choose another period or persona above.</source>
+        <translation>No rated answers for this persona in this period. Choose another period or persona above.</translation>
+    </message>
+    <message>
+        <source>These answers have better answers you wrote but no stars or thumbs yet, so there is nothing to chart.</source>
+        <translation>These answers have better answers you wrote but no stars or thumbs yet, so there is nothing to chart.</translation>
+    </message>
+    <message>
+        <source>%1 up · %2 down</source>
+        <translation>%1 up · %2 down</translation>
+    </message>
+    <message>
+        <source>no stars or thumbs yet</source>
+        <translation>no stars or thumbs yet</translation>
+    </message>
+    <message>
+        <source>of 5, from %1 scored</source>
+        <translation>of 5, from %1 scored</translation>
+    </message>
+    <message>
+        <source>4–5 ★ or a thumb up</source>
+        <translation>4–5 ★ or a thumb up</translation>
+    </message>
+    <message>
+        <source>1–2 ★ or a thumb down</source>
+        <translation>1–2 ★ or a thumb down</translation>
+    </message>
+    <message>
+        <source>written by you</source>
+        <translation>written by you</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>Replies without a model</source>
+        <translation>Replies without a model</translation>
+    </message>
+    <message>
+        <source>%1 rated</source>
+        <translation>%1 rated</translation>
+    </message>
+    <message>
+        <source>No rated answers yet</source>
+        <translation>No rated answers yet</translation>
+    </message>
+    <message>
+        <source>Under each of Sova’s answers in the chat there are a thumb up, a thumb down and five stars: click one to rate the answer. “Comment…” next to them lets you say what was wrong and write a better answer.</source>
+        <translation>Under each of Sova’s answers in the chat there are a thumb up, a thumb down and five stars: click one to rate the answer. “Comment…” next to them lets you say what was wrong and write a better answer.</translation>
+    </message>
+    <message>
+        <source>Your ratings show here as figures and charts. Sova also learns from them: when you ask something similar to a highly rated question, the model is shown your rated answer as an example.</source>
+        <translation>Your ratings show here as figures and charts. Sova also learns from them: when you ask something similar to a highly rated question, the model is shown your rated answer as an example.</translation>
+    </message>
+    <message>
+        <source>Could not export the ratings: %1</source>
+        <translation>Could not export the ratings: %1</translation>
+    </message>
+    <message>
+        <source>Exported %1 rated answers to %2.</source>
+        <translation>Exported %1 rated answers to %2.</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV files (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl)</source>
+        <translation>JSON lines (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Export ratings</source>
+        <translation>Export ratings</translation>
+    </message>
+</context>
+<context>
+    <name>Rating</name>
+    <message>
+        <source>Edit comment…</source>
+        <translation>Edit comment…</translation>
+    </message>
+    <message>
+        <source>Comment…</source>
+        <translation>Comment…</translation>
+    </message>
+    <message>
+        <source>Good answer (click again to take it back)</source>
+        <translation>Good answer (click again to take it back)</translation>
+    </message>
+    <message>
+        <source>Good answer</source>
+        <translation>Good answer</translation>
+    </message>
+    <message>
+        <source>Bad answer (click again to take it back)</source>
+        <translation>Bad answer (click again to take it back)</translation>
+    </message>
+    <message>
+        <source>Bad answer</source>
+        <translation>Bad answer</translation>
+    </message>
+    <message>
+        <source>%1 of 5 stars (click again to take it back)</source>
+        <translation>%1 of 5 stars (click again to take it back)</translation>
+    </message>
+    <message>
+        <source>%1 of 5 stars</source>
+        <translation>%1 of 5 stars</translation>
+    </message>
+    <message>
+        <source>Comment or suggest a better answer</source>
+        <translation>Comment or suggest a better answer</translation>
+    </message>
+    <message>
+        <source>Your comment: %1</source>
+        <translation>Your comment: %1</translation>
+    </message>
+    <message>
+        <source>You wrote a better answer.</source>
+        <translation>You wrote a better answer.</translation>
+    </message>
+    <message>
+        <source>This answer is no longer stored, so it cannot be rated.</source>
+        <translation>This answer is no longer stored, so it cannot be rated.</translation>
+    </message>
+    <message>
+        <source>The comment is too long (at most 2000 characters).</source>
+        <translation>The comment is too long (at most 2000 characters).</translation>
+    </message>
+    <message>
+        <source>The better answer is too long (at most 8000 characters).</source>
+        <translation>The better answer is too long (at most 8000 characters).</translation>
+    </message>
+    <message>
+        <source>Choose from 1 to 5 stars.</source>
+        <translation>Choose from 1 to 5 stars.</translation>
+    </message>
+    <message>
+        <source>This rating cannot be stored.</source>
+        <translation>This rating cannot be stored.</translation>
+    </message>
+    <message>
+        <source>The rating could not be saved: %1</source>
+        <translation>The rating could not be saved: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RatingDialog</name>
+    <message>
+        <source>Rate the answer</source>
+        <translation>Rate the answer</translation>
+    </message>
+    <message>
+        <source>How good was this answer?</source>
+        <translation>How good was this answer?</translation>
+    </message>
+    <message>
+        <source>Your question: %1</source>
+        <translation>Your question: %1</translation>
+    </message>
+    <message>
+        <source>Comment:</source>
+        <translation>Comment:</translation>
+    </message>
+    <message>
+        <source>What was good, what was wrong or missing? (optional)</source>
+        <translation>What was good, what was wrong or missing? (optional)</translation>
+    </message>
+    <message>
+        <source>A better answer (optional). Sova shows it to the model as an example when you ask something similar, and training learns from it:</source>
+        <translation>A better answer (optional). Sova shows it to the model as an example when you ask something similar, and training learns from it:</translation>
+    </message>
+    <message>
+        <source>Write the answer you expected…</source>
+        <translation>Write the answer you expected…</translation>
+    </message>
+    <message>
+        <source>Start from Sova’s answer</source>
+        <translation>Start from Sova’s answer</translation>
+    </message>
+    <message>
+        <source>Put Sova’s answer into the editor to correct it</source>
+        <translation>Put Sova’s answer into the editor to correct it</translation>
+    </message>
+    <message>
+        <source>Remove rating</source>
+        <translation>Remove rating</translation>
+    </message>
+    <message>
+        <source>Forget the stars, thumb, comment and better answer of this answer</source>
+        <translation>Forget the stars, thumb, comment and better answer of this answer</translation>
+    </message>
+    <message>
+        <source>No stars</source>
+        <translation>No stars</translation>
+    </message>
+    <message>
+        <source>%1 of 5</source>
+        <translation>%1 of 5</translation>
+    </message>
+</context>
+<context>
     <name>Recorder</name>
     <message>
         <source>The microphone %1 offers no usable sample format.</source>
@@ -1598,6 +1994,10 @@ This cannot be undone.</translation>
     <message>
         <source>Privacy</source>
         <translation>Privacy</translation>
+    </message>
+    <message>
+        <source>Feedback and training</source>
+        <translation>Feedback and training</translation>
     </message>
     <message>
         <source>Diagnostics</source>
@@ -1829,6 +2229,13 @@ This cannot be undone.</translation>
     <message>
         <source>at %1</source>
         <translation>at %1</translation>
+    </message>
+</context>
+<context>
+    <name>StarPicker</name>
+    <message>
+        <source>%1 of 5 stars</source>
+        <translation>%1 of 5 stars</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,42 @@
         <translation>Использована память (что вы рассказали Сове раньше):</translation>
     </message>
     <message>
+        <source>the better answer you wrote</source>
+        <translation>ваш вариант ответа</translation>
+    </message>
+    <message>
+        <source>an answer you rated %1 of 5</source>
+        <translation>ответ, который вы оценили на %1 из 5</translation>
+    </message>
+    <message>
+        <source>an answer you rated with a thumb up</source>
+        <translation>ответ, которому вы поставили палец вверх</translation>
+    </message>
+    <message>
+        <source>an answer you rated highly</source>
+        <translation>ответ, который вы высоко оценили</translation>
+    </message>
+    <message>
+        <source>Learned from your rating:</source>
+        <translation>Учла вашу оценку:</translation>
+    </message>
+    <message>
+        <source>the model was shown, as an example, %1 (to an earlier, similar question).</source>
+        <translation>модели в качестве примера показан %1 (на похожий прежний вопрос).</translation>
+    </message>
+    <message>
+        <source>similarity to this question %1</source>
+        <translation>сходство с этим вопросом %1</translation>
+    </message>
+    <message>
+        <source>Earlier question: %1</source>
+        <translation>Прежний вопрос: %1</translation>
+    </message>
+    <message>
+        <source>Adapter: %1 (the model fine-tuned on your ratings)</source>
+        <translation>Адаптер: %1 (модель, дообученная на ваших оценках)</translation>
+    </message>
+    <message>
         <source>p. %1</source>
         <translation>с. %1</translation>
     </message>
@@ -106,6 +142,10 @@
     <message>
         <source>Sova</source>
         <translation>Сова</translation>
+    </message>
+    <message>
+        <source>by voice</source>
+        <translation>голосом</translation>
     </message>
     <message>
         <source>Thinking…</source>
@@ -247,6 +287,10 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>Stop</source>
         <translation>Стоп</translation>
+    </message>
+    <message>
+        <source>Comment / suggest a better answer…</source>
+        <translation>Комментарий / предложить ответ лучше…</translation>
     </message>
 </context>
 <context>
@@ -969,6 +1013,13 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     </message>
 </context>
 <context>
+    <name>FeedbackPage</name>
+    <message>
+        <source>Quality</source>
+        <translation>Качество</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Sova</source>
@@ -1500,6 +1551,351 @@ This cannot be undone.</source>
     </message>
 </context>
 <context>
+    <name>QualityTab</name>
+    <message>
+        <source>Persona:</source>
+        <translation>Персона:</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>Период:</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Последние 7 дней</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Последние 30 дней</translation>
+    </message>
+    <message>
+        <source>Last 90 days</source>
+        <translation>Последние 90 дней</translation>
+    </message>
+    <message>
+        <source>Last year</source>
+        <translation>Последний год</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>За всё время</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Экспорт в CSV…</translation>
+    </message>
+    <message>
+        <source>The ratings of this persona and period as a table (opens in a spreadsheet)</source>
+        <translation>Оценки выбранной персоны за выбранный период в виде таблицы (открывается в табличном редакторе)</translation>
+    </message>
+    <message>
+        <source>Export JSONL…</source>
+        <translation>Экспорт в JSONL…</translation>
+    </message>
+    <message>
+        <source>The ratings with the context each answer had, one JSON object a line</source>
+        <translation>Оценки вместе с контекстом каждого ответа, по одному объекту JSON в строке</translation>
+    </message>
+    <message>
+        <source>Rated answers</source>
+        <translation>Оценено ответов</translation>
+    </message>
+    <message>
+        <source>Average rating</source>
+        <translation>Средняя оценка</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>Хорошие</translation>
+    </message>
+    <message>
+        <source>Negative</source>
+        <translation>Плохие</translation>
+    </message>
+    <message>
+        <source>Better answers</source>
+        <translation>Исправления</translation>
+    </message>
+    <message>
+        <source>Comments</source>
+        <translation>Комментарии</translation>
+    </message>
+    <message>
+        <source>Answers with stars, a thumb or a better answer you wrote</source>
+        <translation>Ответы со звёздами, пальцем вверх или вниз либо с вашим исправлением</translation>
+    </message>
+    <message>
+        <source>Mean of the stars; a thumb up counts as 5, a thumb down as 1</source>
+        <translation>Среднее число звёзд; палец вверх считается за 5, палец вниз — за 1</translation>
+    </message>
+    <message>
+        <source>Share of rated answers with 4–5 stars or a thumb up</source>
+        <translation>Доля оценённых ответов с 4–5 звёздами или пальцем вверх</translation>
+    </message>
+    <message>
+        <source>Share of rated answers with 1–2 stars or a thumb down</source>
+        <translation>Доля оценённых ответов с 1–2 звёздами или пальцем вниз</translation>
+    </message>
+    <message>
+        <source>Answers you corrected by writing a better one</source>
+        <translation>Ответы, которые вы исправили, написав ответ лучше</translation>
+    </message>
+    <message>
+        <source>Answers you commented on</source>
+        <translation>Ответы, к которым вы оставили комментарий</translation>
+    </message>
+    <message>
+        <source>Quality over time</source>
+        <translation>Динамика качества</translation>
+    </message>
+    <message>
+        <source>Average ★ (left)</source>
+        <translation>Средняя ★ (слева)</translation>
+    </message>
+    <message>
+        <source>Satisfied % (right)</source>
+        <translation>Хорошие, % (справа)</translation>
+    </message>
+    <message>
+        <source>Negative % (right)</source>
+        <translation>Плохие, % (справа)</translation>
+    </message>
+    <message>
+        <source>Stars</source>
+        <translation>Звёзды</translation>
+    </message>
+    <message>
+        <source>Average rating per model and adapter</source>
+        <translation>Средняя оценка по моделям и адаптерам</translation>
+    </message>
+    <message>
+        <source>Average ★</source>
+        <translation>Средняя ★</translation>
+    </message>
+    <message>
+        <source>%1: average %2 ★ from %3 rated answers</source>
+        <translation>%1: в среднем %2 ★, оценённых ответов: %3</translation>
+    </message>
+    <message>
+        <source>Share of negative ratings</source>
+        <translation>Доля плохих оценок</translation>
+    </message>
+    <message>
+        <source>Neutral</source>
+        <translation>Средние</translation>
+    </message>
+    <message>
+        <source>All personas</source>
+        <translation>Все персоны</translation>
+    </message>
+    <message>
+        <source>Could not read the ratings: %1</source>
+        <translation>Не удалось прочитать оценки: %1</translation>
+    </message>
+    <message>
+        <source>No rated answers for this persona in this period. Choose another period or persona above.</source>
+        <translation>У этой персоны за этот период оценённых ответов нет. Выберите выше другой период или персону.</translation>
+    </message>
+    <message>
+        <source>These answers have better answers you wrote but no stars or thumbs yet, so there is nothing to chart.</source>
+        <translation>К этим ответам вы написали исправления, но звёзд и пальцев пока не ставили, поэтому графикам не из чего строиться.</translation>
+    </message>
+    <message>
+        <source>%1 up · %2 down</source>
+        <translation>палец вверх: %1, вниз: %2</translation>
+    </message>
+    <message>
+        <source>no stars or thumbs yet</source>
+        <translation>звёзд и пальцев пока нет</translation>
+    </message>
+    <message>
+        <source>of 5, from %1 scored</source>
+        <translation>из 5; оценок: %1</translation>
+    </message>
+    <message>
+        <source>4–5 ★ or a thumb up</source>
+        <translation>4–5 ★ или палец вверх</translation>
+    </message>
+    <message>
+        <source>1–2 ★ or a thumb down</source>
+        <translation>1–2 ★ или палец вниз</translation>
+    </message>
+    <message>
+        <source>written by you</source>
+        <translation>написаны вами</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Replies without a model</source>
+        <translation>Ответы без модели</translation>
+    </message>
+    <message>
+        <source>%1 rated</source>
+        <translation>оценок: %1</translation>
+    </message>
+    <message>
+        <source>No rated answers yet</source>
+        <translation>Оценённых ответов пока нет</translation>
+    </message>
+    <message>
+        <source>Under each of Sova’s answers in the chat there are a thumb up, a thumb down and five stars: click one to rate the answer. “Comment…” next to them lets you say what was wrong and write a better answer.</source>
+        <translation>Под каждым ответом Совы в чате есть палец вверх, палец вниз и пять звёзд: нажмите на любой, чтобы оценить ответ. «Отзыв…» рядом с ними позволяет сказать, что было не так, и написать ответ лучше.</translation>
+    </message>
+    <message>
+        <source>Your ratings show here as figures and charts. Sova also learns from them: when you ask something similar to a highly rated question, the model is shown your rated answer as an example.</source>
+        <translation>Здесь ваши оценки видны в цифрах и на графиках. А ещё Сова на них учится: когда вы спрашиваете что-то похожее на высоко оценённый вопрос, она показывает модели оценённый ответ как пример.</translation>
+    </message>
+    <message>
+        <source>Could not export the ratings: %1</source>
+        <translation>Не удалось выгрузить оценки: %1</translation>
+    </message>
+    <message>
+        <source>Exported %1 rated answers to %2.</source>
+        <translation>Выгружено оценённых ответов: %1 (файл %2).</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>Файлы CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>JSON lines (*.jsonl)</source>
+        <translation>Файлы JSON Lines (*.jsonl)</translation>
+    </message>
+    <message>
+        <source>Export ratings</source>
+        <translation>Экспорт оценок</translation>
+    </message>
+</context>
+<context>
+    <name>Rating</name>
+    <message>
+        <source>Edit comment…</source>
+        <translation>Изменить отзыв…</translation>
+    </message>
+    <message>
+        <source>Comment…</source>
+        <translation>Отзыв…</translation>
+    </message>
+    <message>
+        <source>Good answer (click again to take it back)</source>
+        <translation>Хороший ответ (нажмите ещё раз, чтобы отменить)</translation>
+    </message>
+    <message>
+        <source>Good answer</source>
+        <translation>Хороший ответ</translation>
+    </message>
+    <message>
+        <source>Bad answer (click again to take it back)</source>
+        <translation>Плохой ответ (нажмите ещё раз, чтобы отменить)</translation>
+    </message>
+    <message>
+        <source>Bad answer</source>
+        <translation>Плохой ответ</translation>
+    </message>
+    <message>
+        <source>%1 of 5 stars (click again to take it back)</source>
+        <translation>%1 из 5 звёзд (нажмите ещё раз, чтобы отменить)</translation>
+    </message>
+    <message>
+        <source>%1 of 5 stars</source>
+        <translation>%1 из 5 звёзд</translation>
+    </message>
+    <message>
+        <source>Comment or suggest a better answer</source>
+        <translation>Прокомментировать или предложить ответ лучше</translation>
+    </message>
+    <message>
+        <source>Your comment: %1</source>
+        <translation>Ваш комментарий: %1</translation>
+    </message>
+    <message>
+        <source>You wrote a better answer.</source>
+        <translation>Вы написали ответ лучше.</translation>
+    </message>
+    <message>
+        <source>This answer is no longer stored, so it cannot be rated.</source>
+        <translation>Этого ответа больше нет, оценить его нельзя.</translation>
+    </message>
+    <message>
+        <source>The comment is too long (at most 2000 characters).</source>
+        <translation>Комментарий слишком длинный (не больше 2000 знаков).</translation>
+    </message>
+    <message>
+        <source>The better answer is too long (at most 8000 characters).</source>
+        <translation>Ответ слишком длинный (не больше 8000 знаков).</translation>
+    </message>
+    <message>
+        <source>Choose from 1 to 5 stars.</source>
+        <translation>Выберите от 1 до 5 звёзд.</translation>
+    </message>
+    <message>
+        <source>This rating cannot be stored.</source>
+        <translation>Эту оценку нельзя сохранить.</translation>
+    </message>
+    <message>
+        <source>The rating could not be saved: %1</source>
+        <translation>Не удалось сохранить оценку: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RatingDialog</name>
+    <message>
+        <source>Rate the answer</source>
+        <translation>Оценка ответа</translation>
+    </message>
+    <message>
+        <source>How good was this answer?</source>
+        <translation>Насколько хорош этот ответ?</translation>
+    </message>
+    <message>
+        <source>Your question: %1</source>
+        <translation>Ваш вопрос: %1</translation>
+    </message>
+    <message>
+        <source>Comment:</source>
+        <translation>Комментарий:</translation>
+    </message>
+    <message>
+        <source>What was good, what was wrong or missing? (optional)</source>
+        <translation>Что было хорошо, что не так, чего не хватило? (необязательно)</translation>
+    </message>
+    <message>
+        <source>A better answer (optional). Sova shows it to the model as an example when you ask something similar, and training learns from it:</source>
+        <translation>Ответ лучше (необязательно). Когда вы спросите что-то похожее, Сова покажет его модели как пример; на нём же модель будет дообучаться:</translation>
+    </message>
+    <message>
+        <source>Write the answer you expected…</source>
+        <translation>Напишите ответ, которого вы ждали…</translation>
+    </message>
+    <message>
+        <source>Start from Sova’s answer</source>
+        <translation>Взять ответ Совы</translation>
+    </message>
+    <message>
+        <source>Put Sova’s answer into the editor to correct it</source>
+        <translation>Вставить ответ Совы в редактор, чтобы исправить его</translation>
+    </message>
+    <message>
+        <source>Remove rating</source>
+        <translation>Удалить оценку</translation>
+    </message>
+    <message>
+        <source>Forget the stars, thumb, comment and better answer of this answer</source>
+        <translation>Забыть звёзды, палец, комментарий и исправление этого ответа</translation>
+    </message>
+    <message>
+        <source>No stars</source>
+        <translation>Без звёзд</translation>
+    </message>
+    <message>
+        <source>%1 of 5</source>
+        <translation>%1 из 5</translation>
+    </message>
+</context>
+<context>
     <name>Recorder</name>
     <message>
         <source>The microphone %1 offers no usable sample format.</source>
@@ -1598,6 +1994,10 @@ This cannot be undone.</source>
     <message>
         <source>Privacy</source>
         <translation>Конфиденциальность</translation>
+    </message>
+    <message>
+        <source>Feedback and training</source>
+        <translation>Оценки и обучение</translation>
     </message>
     <message>
         <source>Diagnostics</source>
@@ -1829,6 +2229,13 @@ This cannot be undone.</source>
     <message>
         <source>at %1</source>
         <translation>на %1</translation>
+    </message>
+</context>
+<context>
+    <name>StarPicker</name>
+    <message>
+        <source>%1 of 5 stars</source>
+        <translation>%1 из 5 звёзд</translation>
     </message>
 </context>
 <context>

@@ -16,7 +16,7 @@ from app.ui import i18n, i18n_build
 WINDOW_CONTEXTS = {
     "Banner", "BubbleDelegate", "ChatInput", "ChatPanel", "ChatView", "ConversationList",
     "MainWindow", "SettingsDialog", "SourcePanel", "Codes", "DiagnosticsPage", "AnswerDetails",
-    "AnswerDetailsDialog",
+    "AnswerDetailsDialog", "Rating", "RatingDialog", "StarPicker", "FeedbackPage", "QualityTab",
 }
 
 

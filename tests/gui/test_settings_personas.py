@@ -20,10 +20,10 @@ def _page(window):  # type: ignore[no-untyped-def]
 
 def test_pages_are_registered_by_key(window) -> None:  # type: ignore[no-untyped-def]
     dialog = window.open_settings()
-    assert list(dialog.pages) == ["general", "appearance", "personas", "memory", "generation", "models", "voice",
-                                  "privacy", "diagnostics"]
+    assert list(dialog.pages) == ["general", "appearance", "personas", "memory", "feedback", "generation", "models",
+                                  "voice", "privacy", "diagnostics"]
     titles = [dialog.page_list.item(i).text() for i in range(dialog.page_list.count())]
-    assert titles[:4] == ["General", "Appearance", "Personas", "Memory"]
+    assert titles[:5] == ["General", "Appearance", "Personas", "Memory", "Feedback and training"]
     assert dialog.show_page("memory") is dialog.stack.currentWidget()
     dialog.reject()
 
