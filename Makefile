@@ -1,7 +1,7 @@
 # Sova: two commands on a fresh machine.
 #   make run   - install everything Sova needs, then open the window
 #   make test  - the same setup, then the whole test suite (GUI tests offscreen)
-#   make test-slow - the full SIGKILL soak of the core (~20 min)
+#   make test-slow - the full SIGKILL soak of the core and 1.5B training (~55 min)
 # Every step is guarded by a stamp or a check, so a second run rebuilds nothing.
 
 SHELL := /bin/bash
@@ -34,10 +34,12 @@ run: setup
 test: setup testdata
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests -p no:randomly $(PYTEST_ARGS)
 
-# The full SIGKILL soak (50 kills of the app at random moments, ~20 min); `make test`
-# runs a short one.
+# The full SIGKILL soak (50 kills of the app at random moments, ~20 min) and learning
+# from ratings with the default 1.5B model (~35 min); `make test` runs a short soak and
+# the 0.5B model's training.
 test-slow: setup testdata
 	SOVA_SOAK_ITERATIONS=50 $(PY) -m pytest tests/integration/test_soak.py -p no:randomly -s $(PYTEST_ARGS)
+	SOVA_FINETUNE_MODEL=qwen2.5-coder-1.5b $(PY) -m pytest tests/integration/test_finetune_real.py -p no:randomly -s $(PYTEST_ARGS)
 
 setup: system deps translations
 

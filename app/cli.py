@@ -224,6 +224,14 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
             return _memory(assistant, args, out)
         if args.command == "personas":
             return _personas(assistant, args, out)
+        if args.command in ("feedback", "finetune", "adapters"):
+            from app import cli_learning
+
+            if args.command == "feedback":
+                return cli_learning.feedback(assistant, args, out)
+            if args.command == "finetune":
+                return cli_learning.finetune(assistant, args, out, ProgressBar())
+            return cli_learning.adapters(assistant, args, out)
         print(f"unknown command {args.command}", file=sys.stderr)
         return 2
     except SovaError as exc:

@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     pe.add_argument("ids", nargs="*")
     pi = psub.add_parser("import", help="add the personas of a JSON file")
     pi.add_argument("file")
+    from app.cli_learning import add_parsers
+
+    add_parsers(sub)
     return p
 
 

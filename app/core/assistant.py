@@ -86,6 +86,15 @@ _PUBLIC_TYPES: dict[str, str] = {
     "Summary": "app.core.feedback.quality",
     "Verdict": "app.core.feedback.trigger",
     "SetStats": "app.core.feedback.training_set",
+    # training from ratings and the adapter versions (Assistant.training)
+    "Training": "app.core.finetune.service",
+    "TrainingStatus": "app.core.finetune.service",
+    "Plan": "app.core.finetune.service",
+    "MIN_EXAMPLES": "app.core.finetune.service",
+    "RunState": "app.core.finetune.job",
+    "TrainingError": "app.core.finetune.job",
+    "Adapter": "app.core.finetune.adapters",
+    "AdapterError": "app.core.finetune.adapters",
 }
 
 if TYPE_CHECKING:
@@ -125,6 +134,14 @@ if TYPE_CHECKING:
     from app.core.feedback.quality import Summary as Summary
     from app.core.feedback.trigger import Verdict as Verdict
     from app.core.feedback.training_set import SetStats as SetStats
+    from app.core.finetune.adapters import Adapter as Adapter
+    from app.core.finetune.adapters import AdapterError as AdapterError
+    from app.core.finetune.job import RunState as RunState
+    from app.core.finetune.job import TrainingError as TrainingError
+    from app.core.finetune.service import MIN_EXAMPLES as MIN_EXAMPLES
+    from app.core.finetune.service import Plan as Plan
+    from app.core.finetune.service import Training as Training
+    from app.core.finetune.service import TrainingStatus as TrainingStatus
 
 
 def __getattr__(name: str) -> Any:
@@ -186,6 +203,7 @@ class Assistant(PersonasMemoryPrivacy, FeedbackLearning):
         self._load_signature = self._signature()
         self._claims = Claims()
         from app.core.feedback.examples import RatedExampleStep
+        from app.core.finetune.service import AdapterStep
         from app.core.memory.steps import MemoryHook, MemoryStep
         from app.core.personas import PersonaStep, PersonaStore
 
@@ -195,12 +213,14 @@ class Assistant(PersonasMemoryPrivacy, FeedbackLearning):
         self._memory: Memory | None = None
         self._feedback = None
         self._rated_examples = None
+        self._training = None
         self.pipeline = AnswerPipeline(
             self.store,
             self.model,
             lambda: self.settings,
             lambda: self.active_model_name,
             steps=[
+                AdapterStep(self._active_adapter),
                 PersonaStep(self.personas_store, lambda: self.settings.default_persona),
                 MemoryStep(lambda: self.memory),
                 RatedExampleStep(self._examples_if_any),

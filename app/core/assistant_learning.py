@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from app.core.feedback.examples import RatedExamples
     from app.core.feedback.training_set import TrainingSet
     from app.core.feedback.trigger import Verdict
+    from app.core.finetune.service import Training
     from app.core.rag.embedder import Embedder
     from app.core.store import Store
 
@@ -49,6 +50,7 @@ class FeedbackLearning:
     paths: "Paths"
     store: "Store"
     _feedback: RatingStore | None
+    _training: "Training | None"
     _rated_examples: "RatedExamples | None"
     _memory_embedder: "Callable[[], Embedder] | None"
 
@@ -58,6 +60,14 @@ class FeedbackLearning:
 
         @property
         def active_model_name(self) -> str: ...
+
+        @property
+        def registry(self) -> Any: ...
+
+        @property
+        def jobs(self) -> Any: ...
+
+        model: Any
 
         def save_settings(self) -> None: ...
 
@@ -87,6 +97,53 @@ class FeedbackLearning:
             if conn.execute("SELECT 1 FROM ratings LIMIT 1").fetchone() is None:
                 return None
         return self.rated_examples
+
+    # ---- training and adapters ---------------------------------------------------------
+
+    @property
+    def training(self) -> "Training":
+        """Training from ratings and the adapter versions (``app.core.finetune``)."""
+        if getattr(self, "_training", None) is None:
+            from app.core.finetune.service import Training
+
+            def active_model() -> tuple[str, Path]:
+                info = self.registry.get(self.settings.active_model)
+                if not info.available:
+                    raise RuntimeError(f"the model {info.id} is not assembled yet")
+                return info.id, info.path
+
+            self._training = Training(self.paths.data, lambda: self.settings, active_model, self.training_set,
+                                      lambda: self.jobs, self.save_settings, self.mark_trained,
+                                      self.general_check)
+            self.model.subscribe_busy(self._training.yield_cpu)
+        assert self._training is not None
+        return self._training
+
+    def _active_adapter(self) -> tuple[str, str] | None:
+        """(version, file) of the adapter the active local model uses, if any."""
+        if not self.settings.learning.adapters.get(self.settings.active_model):
+            return None  # no adapter: the training module is never imported
+        return self.training.adapter_file(self.settings.active_model)
+
+    def general_check(self) -> list[dict[str, Any]]:
+        """General questions with reference answers (bundled), as the verdict's
+        regression check, in the prompt the model gets for them."""
+        import json
+
+        from app.resources import resource_path
+
+        path = resource_path("learning", "general_check.jsonl")
+        if not path.is_file():
+            return []
+        items = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            messages = prompts.build_messages(self.settings.system_prompt, [Message(Role.USER, row["question"])],
+                                              (), row["lang"])
+            items.append({"messages": messages, "completion": row["reference"], "label": True})
+        return items
 
     # ---- rating answers ---------------------------------------------------------------
 

@@ -100,6 +100,8 @@ def run_gui(argv: list[str] | None = None) -> int:
     if not os.environ.get("SOVA_NO_MODEL_LOAD"):
         # After the first paint: the window is on screen before any model work starts.
         QTimer.singleShot(50, window.start_model_load)
+    # Whether to offer training reads the ratings: on a worker, once the window is up.
+    QTimer.singleShot(3000, window.start_background_checks)
     try:
         return app.exec()
     finally:

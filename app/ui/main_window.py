@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
     sig_model_ready = Signal(str)  # model name
     sig_model_failed = Signal(str)  # readable reason
     sig_model_event = Signal(object)  # ModelEvent from the core (emitted on core threads)
+    _sig_settings_saved = Signal(object)  # the changed keys (emitted on whichever thread saved)
 
     def __init__(self, assistant: "Assistant", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,6 +151,18 @@ class MainWindow(QMainWindow):
 
         self.background_jobs = JobBridge(assistant.jobs, ("background-model",), self)
         self.background_jobs.sig_job.connect(self._on_background_job)
+        # The adapter in use shows next to the model: it changes when one is chosen, rolled
+        # back or activated by a finished training run (saved from the job's thread).
+        self._sig_settings_saved.connect(self._on_settings_saved, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe_settings = assistant.subscribe_settings(self._sig_settings_saved.emit)
+        # The training offer: a notice above the chat, checked on a worker (start_background_checks).
+        from app.ui.training_notice import TrainingNotice, TrainingTrigger
+
+        self.training_notice = TrainingNotice(self.chat)
+        self.chat.banner_box.addWidget(self.training_notice)
+        self.training_trigger = TrainingTrigger(assistant, self.training_notice, self)
+        self.training_notice.sig_train_now.connect(self.train_now)
+        self.training_notice.sig_show.connect(self.show_training)
 
         self.settings_dialog = None
         self._retranslate()
@@ -260,10 +273,24 @@ class MainWindow(QMainWindow):
         event = self._model_event
         if event.phase in (ModelPhase.IDLE, ModelPhase.READY) or not event.model:
             text = self._model_name()
+            adapter = self.adapter_in_use()
+            if adapter:
+                text = self.tr("%1 · adapter %2").replace("%2", adapter).replace("%1", text)
         else:
             text = codes.model_status(event)
         self.model_label.setText(text)
         self.model_label.setToolTip(event.detail)
+
+    def adapter_in_use(self) -> str:
+        """The adapter version the local model answers with ("" = none, or a server answers)."""
+        s = self.assistant.settings
+        if s.backend != "local":
+            return ""
+        return s.learning.adapters.get(s.active_model, "")
+
+    def _on_settings_saved(self, keys: frozenset[str]) -> None:
+        if any(k.startswith(("learning.adapters", "active_model", "backend")) for k in keys):
+            self._show_model_state()
 
     def _model_name(self) -> str:
         try:
@@ -377,6 +404,25 @@ class MainWindow(QMainWindow):
         dialog.open()  # window-modal, does not block the event loop
         return dialog
 
+    # ---- training ------------------------------------------------------------------------------
+
+    def start_background_checks(self) -> None:
+        """After the window shows: the training trigger's first check, then one every hour."""
+        self.training_trigger.start()
+
+    def show_training(self) -> "Any":
+        """Settings → Feedback and training → Training; returns the tab."""
+        dialog = self.settings_dialog or self.open_settings("feedback")
+        page = dialog.show_page("feedback")
+        page.show_tab(page.training)  # type: ignore[attr-defined]
+        return page.training  # type: ignore[attr-defined]
+
+    def train_now(self) -> "Any":
+        """The notice's "Train now": the Training tab, and the run started there."""
+        tab = self.show_training()
+        tab.start_training()
+        return tab
+
     def show_fact(self, fact_id: int) -> None:
         """Settings → Memory with one fact selected (from an answer's details)."""
         dialog = self.settings_dialog or self.open_settings("memory")
@@ -462,6 +508,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, e: QCloseEvent) -> None:
         self._unsubscribe_model()
+        self._unsubscribe_settings()
+        self.training_trigger.stop()
         self.save_geometry()
         self.chat.cancel_all()
         if self._loader is not None:

@@ -126,8 +126,9 @@ class Banner(QFrame):
         self._dark = is_dark()
         colors = _DARK_COLORS if self._dark else _LIGHT_COLORS
         bg, fg = colors.get(self.kind, colors["info"])
-        self.setStyleSheet(f"#banner {{ background: {bg}; border: 1px solid {fg}40; border-radius: 6px; }}"
-                           f" #banner QLabel, #banner QToolButton {{ color: {fg}; }}")
+        name = self.objectName() or "banner"  # subclasses (the training notice) keep their own name
+        self.setStyleSheet(f"#{name} {{ background: {bg}; border: 1px solid {fg}40; border-radius: 6px; }}"
+                           f" #{name} QLabel, #{name} QToolButton {{ color: {fg}; }}")
 
     def show_message(self, text: str, kind: str = "error", timeout_ms: int = 0) -> None:
         """Show ``text``; kind is "error", "warning" or "info"; 0 = until dismissed."""

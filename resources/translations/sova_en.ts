@@ -1018,6 +1018,65 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <source>Quality</source>
         <translation>Quality</translation>
     </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+</context>
+<context>
+    <name>LearningSettingsBox</name>
+    <message>
+        <source>Learn from answers rated at least:</source>
+        <translation>Learn from answers rated at least:</translation>
+    </message>
+    <message>
+        <source>A thumb up counts as 5 stars; answers you corrected always count</source>
+        <translation>A thumb up counts as 5 stars; answers you corrected always count</translation>
+    </message>
+    <message>
+        <source>Give the model highly rated answers to similar questions</source>
+        <translation>Give the model highly rated answers to similar questions</translation>
+    </message>
+    <message>
+        <source>When you ask something close to a question you rated highly, the model sees that answer as an example (no training needed)</source>
+        <translation>When you ask something close to a question you rated highly, the model sees that answer as an example (no training needed)</translation>
+    </message>
+    <message>
+        <source>Offer training when, over the last rated answers, quality falls below any of these bars:</source>
+        <translation>Offer training when, over the last rated answers, quality falls below any of these bars:</translation>
+    </message>
+    <message>
+        <source>Rated answers to look at:</source>
+        <translation>Rated answers to look at:</translation>
+    </message>
+    <message>
+        <source>Average below:</source>
+        <translation>Average below:</translation>
+    </message>
+    <message>
+        <source>Satisfied below:</source>
+        <translation>Satisfied below:</translation>
+    </message>
+    <message>
+        <source>Negative above:</source>
+        <translation>Negative above:</translation>
+    </message>
+    <message>
+        <source>New ratings since the last training, at least:</source>
+        <translation>New ratings since the last training, at least:</translation>
+    </message>
+    <message>
+        <source>Check every (days):</source>
+        <translation>Check every (days):</translation>
+    </message>
+    <message>
+        <source>Start training by itself when quality drops</source>
+        <translation>Start training by itself when quality drops</translation>
+    </message>
+    <message>
+        <source>Off: Sova asks first. An adapter that does not pass the check is never put to use by itself</source>
+        <translation>Off: Sova asks first. An adapter that does not pass the check is never put to use by itself</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1056,6 +1115,10 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Toolbar</source>
         <translation>Toolbar</translation>
+    </message>
+    <message>
+        <source>%1 · adapter %2</source>
+        <translation>%1 · adapter %2</translation>
     </message>
     <message>
         <source>%1 tok/s · context %2 / %3</source>
@@ -2236,6 +2299,573 @@ This cannot be undone.</translation>
     <message>
         <source>%1 of 5 stars</source>
         <translation>%1 of 5 stars</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingNotice</name>
+    <message>
+        <source>Later</source>
+        <translation>Later</translation>
+    </message>
+    <message>
+        <source>Hide this; Sova checks the ratings again in a few days</source>
+        <translation>Hide this; Sova checks the ratings again in a few days</translation>
+    </message>
+    <message>
+        <source>Train now</source>
+        <translation>Train now</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Show</translation>
+    </message>
+    <message>
+        <source>Open Settings → Feedback and training → Training and start</source>
+        <translation>Open Settings → Feedback and training → Training and start</translation>
+    </message>
+    <message>
+        <source>Open Settings → Feedback and training → Training</source>
+        <translation>Open Settings → Feedback and training → Training</translation>
+    </message>
+    <message>
+        <source>Train Sova on your ratings?</source>
+        <translation>Train Sova on your ratings?</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingTab</name>
+    <message>
+        <source>What Sova would learn from</source>
+        <translation>What Sova would learn from</translation>
+    </message>
+    <message>
+        <source>Examples to learn from:</source>
+        <translation>Examples to learn from:</translation>
+    </message>
+    <message>
+        <source>Liked / disliked answers:</source>
+        <translation>Liked / disliked answers:</translation>
+    </message>
+    <message>
+        <source>Held out to check the result:</source>
+        <translation>Held out to check the result:</translation>
+    </message>
+    <message>
+        <source>Training steps:</source>
+        <translation>Training steps:</translation>
+    </message>
+    <message>
+        <source>Preference step:</source>
+        <translation>Preference step:</translation>
+    </message>
+    <message>
+        <source>Removed by the check:</source>
+        <translation>Removed by the check:</translation>
+    </message>
+    <message>
+        <source>Languages:</source>
+        <translation>Languages:</translation>
+    </message>
+    <message>
+        <source>Answers rated at or above the minimum, and the better answers you wrote</source>
+        <translation>Answers rated at or above the minimum, and the better answers you wrote</translation>
+    </message>
+    <message>
+        <source>For the preference step: answers to make more likely and answers to avoid</source>
+        <translation>For the preference step: answers to make more likely and answers to avoid</translation>
+    </message>
+    <message>
+        <source>One rated answer in seven is kept out of training to judge the new adapter</source>
+        <translation>One rated answer in seven is kept out of training to judge the new adapter</translation>
+    </message>
+    <message>
+        <source>Supervised training steps (about one and a half passes over the examples)</source>
+        <translation>Supervised training steps (about one and a half passes over the examples)</translation>
+    </message>
+    <message>
+        <source>A second step that also pushes away from disliked answers; it needs at least five of them</source>
+        <translation>A second step that also pushes away from disliked answers; it needs at least five of them</translation>
+    </message>
+    <message>
+        <source>Answers left out: the same answer twice, empty texts, answers too long to train on, conversations with mixed-up roles</source>
+        <translation>Answers left out: the same answer twice, empty texts, answers too long to train on, conversations with mixed-up roles</translation>
+    </message>
+    <message>
+        <source>The languages of the examples</source>
+        <translation>The languages of the examples</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Training teaches the model your liked answers and the better answers you wrote (and, with enough disliked answers, what to avoid) as a small adapter. It runs in the background at the lowest priority and pauses while Sova answers. The new adapter is checked on answers held out from training and is put to use only if it does better.</source>
+        <translation>Training teaches the model your liked answers and the better answers you wrote (and, with enough disliked answers, what to avoid) as a small adapter. It runs in the background at the lowest priority and pauses while Sova answers. The new adapter is checked on answers held out from training and is put to use only if it does better.</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>Start training</translation>
+    </message>
+    <message>
+        <source>Train an adapter on your rated answers in the background; Sova keeps answering meanwhile</source>
+        <translation>Train an adapter on your rated answers in the background; Sova keeps answering meanwhile</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Stop the run; it can be resumed from its last checkpoint</source>
+        <translation>Stop the run; it can be resumed from its last checkpoint</translation>
+    </message>
+    <message>
+        <source>Resume the stopped training</source>
+        <translation>Resume the stopped training</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Discard</translation>
+    </message>
+    <message>
+        <source>Forget the stopped run and its checkpoint</source>
+        <translation>Forget the stopped run and its checkpoint</translation>
+    </message>
+    <message>
+        <source>Training loss</source>
+        <translation>Training loss</translation>
+    </message>
+    <message>
+        <source>Learning from your answers</source>
+        <translation>Learning from your answers</translation>
+    </message>
+    <message>
+        <source>Preference step</source>
+        <translation>Preference step</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Loss</translation>
+    </message>
+    <message>
+        <source>Adapter versions</source>
+        <translation>Adapter versions</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <source>Could not read the ratings: %1</source>
+        <translation>Could not read the ratings: %1</translation>
+    </message>
+    <message>
+        <source>yes, %1 steps</source>
+        <translation>yes, %1 steps</translation>
+    </message>
+    <message>
+        <source>no: too few disliked answers</source>
+        <translation>no: too few disliked answers</translation>
+    </message>
+    <message>
+        <source>%1 duplicates</source>
+        <translation>%1 duplicates</translation>
+    </message>
+    <message>
+        <source>%1 empty</source>
+        <translation>%1 empty</translation>
+    </message>
+    <message>
+        <source>%1 too long</source>
+        <translation>%1 too long</translation>
+    </message>
+    <message>
+        <source>%1 with mixed-up roles</source>
+        <translation>%1 with mixed-up roles</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>nothing</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>English</translation>
+    </message>
+    <message>
+        <source>Russian</source>
+        <translation>Russian</translation>
+    </message>
+    <message>
+        <source>Sova answers with a server now; training and adapters are for the local model.</source>
+        <translation>Sova answers with a server now; training and adapters are for the local model.</translation>
+    </message>
+    <message>
+        <source>Ready to start: %1 rated answers so far.</source>
+        <translation>Ready to start: %1 rated answers so far.</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Stopping…</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <source>Go on training</source>
+        <translation>Go on training</translation>
+    </message>
+    <message>
+        <source>Stop the training process where it is until you resume it</source>
+        <translation>Stop the training process where it is until you resume it</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingTrigger</name>
+    <message>
+        <source>Sova started training on your ratings in the background; it keeps answering meanwhile.</source>
+        <translation>Sova started training on your ratings in the background; it keeps answering meanwhile.</translation>
+    </message>
+    <message>
+        <source>Sova could not start training: %1</source>
+        <translation>Sova could not start training: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingWords</name>
+    <message>
+        <source>Starting…</source>
+        <translation>Starting…</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>Loading the model…</translation>
+    </message>
+    <message>
+        <source>Measuring the model before training…</source>
+        <translation>Measuring the model before training…</translation>
+    </message>
+    <message>
+        <source>Preparing the preference step…</source>
+        <translation>Preparing the preference step…</translation>
+    </message>
+    <message>
+        <source>Checking the new adapter on held-out answers…</source>
+        <translation>Checking the new adapter on held-out answers…</translation>
+    </message>
+    <message>
+        <source>Saving the adapter…</source>
+        <translation>Saving the adapter…</translation>
+    </message>
+    <message>
+        <source>Finishing…</source>
+        <translation>Finishing…</translation>
+    </message>
+    <message>
+        <source>Learning from your answers: step %1 of %2</source>
+        <translation>Learning from your answers: step %1 of %2</translation>
+    </message>
+    <message>
+        <source>Learning what to avoid: step %1 of %2</source>
+        <translation>Learning what to avoid: step %1 of %2</translation>
+    </message>
+    <message>
+        <source>Less than a minute left</source>
+        <translation>Less than a minute left</translation>
+    </message>
+    <message>
+        <source>About %1 min left</source>
+        <translation>About %1 min left</translation>
+    </message>
+    <message>
+        <source>About %1 h left</source>
+        <translation>About %1 h left</translation>
+    </message>
+    <message>
+        <source>Paused while Sova answers</source>
+        <translation>Paused while Sova answers</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <source>resumed at step %1</source>
+        <translation>resumed at step %1</translation>
+    </message>
+    <message>
+        <source>Too few rated answers to learn from: %1 of the %2 examples needed. Rate at least %3 more answers with %4 ★ or more (or write a better answer under a bad one).</source>
+        <translation>Too few rated answers to learn from: %1 of the %2 examples needed. Rate at least %3 more answers with %4 ★ or more (or write a better answer under a bad one).</translation>
+    </message>
+    <message>
+        <source>The training pack is not installed (the Python module “%1” is missing). Install Sova’s training extras to train on this computer.</source>
+        <translation>The training pack is not installed (the Python module “%1” is missing). Install Sova’s training extras to train on this computer.</translation>
+    </message>
+    <message>
+        <source>The model to train is not ready yet: it is prepared the first time it loads. Ask one question, then come back.</source>
+        <translation>The model to train is not ready yet: it is prepared the first time it loads. Ask one question, then come back.</translation>
+    </message>
+    <message>
+        <source>This model cannot be trained on this computer. Choose one of the bundled models under Models.</source>
+        <translation>This model cannot be trained on this computer. Choose one of the bundled models under Models.</translation>
+    </message>
+    <message>
+        <source>Training is already running.</source>
+        <translation>Training is already running.</translation>
+    </message>
+    <message>
+        <source>The training pack is not installed (the Python module “%1” is missing).</source>
+        <translation>The training pack is not installed (the Python module “%1” is missing).</translation>
+    </message>
+    <message>
+        <source>Too few rated answers to learn from: %1 of the %2 examples needed.</source>
+        <translation>Too few rated answers to learn from: %1 of the %2 examples needed.</translation>
+    </message>
+    <message>
+        <source>Training could not start: %1</source>
+        <translation>Training could not start: %1</translation>
+    </message>
+    <message>
+        <source>adapter %1</source>
+        <translation>adapter %1</translation>
+    </message>
+    <message>
+        <source>the base model</source>
+        <translation>the base model</translation>
+    </message>
+    <message>
+        <source>Liked answers became more likely: %1 → %2</source>
+        <translation>Liked answers became more likely: %1 → %2</translation>
+    </message>
+    <message>
+        <source>Liked answers did not become more likely: %1 → %2</source>
+        <translation>Liked answers did not become more likely: %1 → %2</translation>
+    </message>
+    <message>
+        <source>Disliked answers became less likely: %1 → %2</source>
+        <translation>Disliked answers became less likely: %1 → %2</translation>
+    </message>
+    <message>
+        <source>Disliked answers did not become less likely: %1 → %2</source>
+        <translation>Disliked answers did not become less likely: %1 → %2</translation>
+    </message>
+    <message>
+        <source>General answers kept within the tolerance of %3: %1 → %2</source>
+        <translation>General answers kept within the tolerance of %3: %1 → %2</translation>
+    </message>
+    <message>
+        <source>General answers got worse by more than %3: %1 → %2</source>
+        <translation>General answers got worse by more than %3: %1 → %2</translation>
+    </message>
+    <message>
+        <source>There were no held-out answers to check the adapter against.</source>
+        <translation>There were no held-out answers to check the adapter against.</translation>
+    </message>
+    <message>
+        <source>Compared with the adapter in use before.</source>
+        <translation>Compared with the adapter in use before.</translation>
+    </message>
+    <message>
+        <source>Compared with the base model.</source>
+        <translation>Compared with the base model.</translation>
+    </message>
+    <message>
+        <source>Figures: mean log-likelihood per token of answers held out from training; higher means the model is more likely to answer that way.</source>
+        <translation>Figures: mean log-likelihood per token of answers held out from training; higher means the model is more likely to answer that way.</translation>
+    </message>
+    <message>
+        <source>Training finished. Adapter %1 passed the check, and Sova now answers with it.</source>
+        <translation>Training finished. Adapter %1 passed the check, and Sova now answers with it.</translation>
+    </message>
+    <message>
+        <source>Training finished. Adapter %1 passed the check; select it under “Adapter versions” and press “Use” to answer with it.</source>
+        <translation>Training finished. Adapter %1 passed the check; select it under “Adapter versions” and press “Use” to answer with it.</translation>
+    </message>
+    <message>
+        <source>Training finished, but adapter %1 did not pass the check, so Sova keeps answering with %2. You can still try it: select it under “Adapter versions” and press “Use”.</source>
+        <translation>Training finished, but adapter %1 did not pass the check, so Sova keeps answering with %2. You can still try it: select it under “Adapter versions” and press “Use”.</translation>
+    </message>
+    <message>
+        <source>Training failed: %1. Nothing was changed; Sova keeps answering with %2.</source>
+        <translation>Training failed: %1. Nothing was changed; Sova keeps answering with %2.</translation>
+    </message>
+    <message>
+        <source>Training was cancelled. Nothing was changed.</source>
+        <translation>Training was cancelled. Nothing was changed.</translation>
+    </message>
+    <message>
+        <source>Training stopped at step %1 of %2. Resume it to continue from its last checkpoint, or discard it.</source>
+        <translation>Training stopped at step %1 of %2. Resume it to continue from its last checkpoint, or discard it.</translation>
+    </message>
+    <message>
+        <source>A training run stopped before it finished. Resume it to continue from its last checkpoint, or discard it.</source>
+        <translation>A training run stopped before it finished. Resume it to continue from its last checkpoint, or discard it.</translation>
+    </message>
+    <message>
+        <source>Answers are rated lower lately: average %1 ★, %2% satisfied, %3% negative over the last %4 rated answers.</source>
+        <translation>Answers are rated lower lately: average %1 ★, %2% satisfied, %3% negative over the last %4 rated answers.</translation>
+    </message>
+</context>
+<context>
+    <name>VersionsBox</name>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Trained</source>
+        <translation>Trained</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>Examples</translation>
+    </message>
+    <message>
+        <source>Answers it learned from</source>
+        <translation>Answers it learned from</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <source>Training steps (supervised + preference)</source>
+        <translation>Training steps (supervised + preference)</translation>
+    </message>
+    <message>
+        <source>Liked answers</source>
+        <translation>Liked answers</translation>
+    </message>
+    <message>
+        <source>How likely held-out liked answers are, before → after (mean log-likelihood per token; higher is better)</source>
+        <translation>How likely held-out liked answers are, before → after (mean log-likelihood per token; higher is better)</translation>
+    </message>
+    <message>
+        <source>Disliked answers</source>
+        <translation>Disliked answers</translation>
+    </message>
+    <message>
+        <source>How likely held-out disliked answers are, before → after (lower is better)</source>
+        <translation>How likely held-out disliked answers are, before → after (lower is better)</translation>
+    </message>
+    <message>
+        <source>General answers</source>
+        <translation>General answers</translation>
+    </message>
+    <message>
+        <source>How likely reference answers to general questions are, before → after (should not fall)</source>
+        <translation>How likely reference answers to general questions are, before → after (should not fall)</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>Whether the adapter passed the check after training</source>
+        <translation>Whether the adapter passed the check after training</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>In use</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Use</translation>
+    </message>
+    <message>
+        <source>Answer with the selected adapter from the next answer on</source>
+        <translation>Answer with the selected adapter from the next answer on</translation>
+    </message>
+    <message>
+        <source>Use base model</source>
+        <translation>Use base model</translation>
+    </message>
+    <message>
+        <source>Answer without an adapter, as before any training</source>
+        <translation>Answer without an adapter, as before any training</translation>
+    </message>
+    <message>
+        <source>Roll back</source>
+        <translation>Roll back</translation>
+    </message>
+    <message>
+        <source>Go back to what Sova answered with before the current adapter</source>
+        <translation>Go back to what Sova answered with before the current adapter</translation>
+    </message>
+    <message>
+        <source>No adapters yet. Each training run adds a version here, with its figures, whether it passed the check or not.</source>
+        <translation>No adapters yet. Each training run adds a version here, with its figures, whether it passed the check or not.</translation>
+    </message>
+    <message>
+        <source>liked answers did not become more likely</source>
+        <translation>liked answers did not become more likely</translation>
+    </message>
+    <message>
+        <source>disliked answers did not become less likely</source>
+        <translation>disliked answers did not become less likely</translation>
+    </message>
+    <message>
+        <source>general answers got worse</source>
+        <translation>general answers got worse</translation>
+    </message>
+    <message>
+        <source>no held-out answers to check against</source>
+        <translation>no held-out answers to check against</translation>
+    </message>
+    <message>
+        <source>passed</source>
+        <translation>passed</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>failed</translation>
+    </message>
+    <message>
+        <source>Took %1 min</source>
+        <translation>Took %1 min</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>in use</translation>
+    </message>
+    <message>
+        <source>Rolled back from %1: Sova now answers with %2.</source>
+        <translation>Rolled back from %1: Sova now answers with %2.</translation>
+    </message>
+    <message>
+        <source>Sova now answers with %2.</source>
+        <translation>Sova now answers with %2.</translation>
+    </message>
+    <message>
+        <source>Sova already answers with %2.</source>
+        <translation>Sova already answers with %2.</translation>
+    </message>
+    <message>
+        <source>Adapter %1 is gone from the disk</source>
+        <translation>Adapter %1 is gone from the disk</translation>
+    </message>
+    <message>
+        <source>Adapter %1 is damaged (its file is missing)</source>
+        <translation>Adapter %1 is damaged (its file is missing)</translation>
+    </message>
+    <message>
+        <source>There is nothing to roll back to</source>
+        <translation>There is nothing to roll back to</translation>
+    </message>
+    <message>
+        <source>It did not work: %1</source>
+        <translation>It did not work: %1</translation>
+    </message>
+    <message>
+        <source>%1. Sova keeps answering with %2.</source>
+        <translation>%1. Sova keeps answering with %2.</translation>
     </message>
 </context>
 <context>

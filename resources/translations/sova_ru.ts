@@ -1018,6 +1018,65 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <source>Quality</source>
         <translation>Качество</translation>
     </message>
+    <message>
+        <source>Training</source>
+        <translation>Обучение</translation>
+    </message>
+</context>
+<context>
+    <name>LearningSettingsBox</name>
+    <message>
+        <source>Learn from answers rated at least:</source>
+        <translation>Учиться на ответах с оценкой не ниже:</translation>
+    </message>
+    <message>
+        <source>A thumb up counts as 5 stars; answers you corrected always count</source>
+        <translation>Палец вверх считается за 5 звёзд; исправленные вами ответы учитываются всегда</translation>
+    </message>
+    <message>
+        <source>Give the model highly rated answers to similar questions</source>
+        <translation>Показывать модели высоко оценённые ответы на похожие вопросы</translation>
+    </message>
+    <message>
+        <source>When you ask something close to a question you rated highly, the model sees that answer as an example (no training needed)</source>
+        <translation>Когда вы спрашиваете о чём-то близком к вопросу с высокой оценкой, модель видит тот ответ как пример (обучение для этого не нужно)</translation>
+    </message>
+    <message>
+        <source>Offer training when, over the last rated answers, quality falls below any of these bars:</source>
+        <translation>Предлагать обучение, когда по последним оценённым ответам качество опускается ниже любой из этих планок:</translation>
+    </message>
+    <message>
+        <source>Rated answers to look at:</source>
+        <translation>Сколько последних оценок учитывать:</translation>
+    </message>
+    <message>
+        <source>Average below:</source>
+        <translation>Средняя оценка ниже:</translation>
+    </message>
+    <message>
+        <source>Satisfied below:</source>
+        <translation>Довольных меньше:</translation>
+    </message>
+    <message>
+        <source>Negative above:</source>
+        <translation>Негативных больше:</translation>
+    </message>
+    <message>
+        <source>New ratings since the last training, at least:</source>
+        <translation>Новых оценок после прошлого обучения, не меньше:</translation>
+    </message>
+    <message>
+        <source>Check every (days):</source>
+        <translation>Проверять раз в (дней):</translation>
+    </message>
+    <message>
+        <source>Start training by itself when quality drops</source>
+        <translation>Запускать обучение самостоятельно, когда качество падает</translation>
+    </message>
+    <message>
+        <source>Off: Sova asks first. An adapter that does not pass the check is never put to use by itself</source>
+        <translation>Выключено: Сова сначала спрашивает. Адаптер, не прошедший проверку, сам в работу не включается</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -1056,6 +1115,10 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Toolbar</source>
         <translation>Панель инструментов</translation>
+    </message>
+    <message>
+        <source>%1 · adapter %2</source>
+        <translation>%1 · адаптер %2</translation>
     </message>
     <message>
         <source>%1 tok/s · context %2 / %3</source>
@@ -2236,6 +2299,573 @@ This cannot be undone.</source>
     <message>
         <source>%1 of 5 stars</source>
         <translation>%1 из 5 звёзд</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingNotice</name>
+    <message>
+        <source>Later</source>
+        <translation>Позже</translation>
+    </message>
+    <message>
+        <source>Hide this; Sova checks the ratings again in a few days</source>
+        <translation>Скрыть; Сова снова проверит оценки через несколько дней</translation>
+    </message>
+    <message>
+        <source>Train now</source>
+        <translation>Обучить сейчас</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Показать</translation>
+    </message>
+    <message>
+        <source>Open Settings → Feedback and training → Training and start</source>
+        <translation>Открыть «Настройки → Оценки и обучение → Обучение» и начать</translation>
+    </message>
+    <message>
+        <source>Open Settings → Feedback and training → Training</source>
+        <translation>Открыть «Настройки → Оценки и обучение → Обучение»</translation>
+    </message>
+    <message>
+        <source>Train Sova on your ratings?</source>
+        <translation>Обучить Сову на ваших оценках?</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingTab</name>
+    <message>
+        <source>What Sova would learn from</source>
+        <translation>На чём Сова будет учиться</translation>
+    </message>
+    <message>
+        <source>Examples to learn from:</source>
+        <translation>Примеров для обучения:</translation>
+    </message>
+    <message>
+        <source>Liked / disliked answers:</source>
+        <translation>Понравившихся / непонравившихся:</translation>
+    </message>
+    <message>
+        <source>Held out to check the result:</source>
+        <translation>Отложено для проверки:</translation>
+    </message>
+    <message>
+        <source>Training steps:</source>
+        <translation>Шагов обучения:</translation>
+    </message>
+    <message>
+        <source>Preference step:</source>
+        <translation>Этап предпочтений:</translation>
+    </message>
+    <message>
+        <source>Removed by the check:</source>
+        <translation>Отсеяно проверкой:</translation>
+    </message>
+    <message>
+        <source>Languages:</source>
+        <translation>Языки:</translation>
+    </message>
+    <message>
+        <source>Answers rated at or above the minimum, and the better answers you wrote</source>
+        <translation>Ответы с оценкой не ниже минимальной и ваши исправленные варианты</translation>
+    </message>
+    <message>
+        <source>For the preference step: answers to make more likely and answers to avoid</source>
+        <translation>Для этапа предпочтений: ответы, которые надо сделать вероятнее, и ответы, которых надо избегать</translation>
+    </message>
+    <message>
+        <source>One rated answer in seven is kept out of training to judge the new adapter</source>
+        <translation>Каждый седьмой оценённый ответ не идёт в обучение: по нему оценивается новый адаптер</translation>
+    </message>
+    <message>
+        <source>Supervised training steps (about one and a half passes over the examples)</source>
+        <translation>Шаги обучения на примерах (примерно полтора прохода по ним)</translation>
+    </message>
+    <message>
+        <source>A second step that also pushes away from disliked answers; it needs at least five of them</source>
+        <translation>Второй этап, который ещё и уводит от непонравившихся ответов; для него нужно хотя бы пять таких</translation>
+    </message>
+    <message>
+        <source>Answers left out: the same answer twice, empty texts, answers too long to train on, conversations with mixed-up roles</source>
+        <translation>Не вошедшие ответы: повторы, пустые тексты, слишком длинные для обучения ответы, беседы с перепутанными ролями</translation>
+    </message>
+    <message>
+        <source>The languages of the examples</source>
+        <translation>Языки примеров</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Обучение</translation>
+    </message>
+    <message>
+        <source>Training teaches the model your liked answers and the better answers you wrote (and, with enough disliked answers, what to avoid) as a small adapter. It runs in the background at the lowest priority and pauses while Sova answers. The new adapter is checked on answers held out from training and is put to use only if it does better.</source>
+        <translation>Обучение учит модель понравившимся вам ответам и вашим исправленным вариантам (а если непонравившихся ответов достаточно — ещё и тому, чего избегать) и сохраняет это в небольшой адаптер. Оно идёт в фоне с самым низким приоритетом и приостанавливается, пока Сова отвечает. Новый адаптер проверяется на ответах, отложенных от обучения, и включается, только если он лучше.</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>Начать обучение</translation>
+    </message>
+    <message>
+        <source>Train an adapter on your rated answers in the background; Sova keeps answering meanwhile</source>
+        <translation>Обучить адаптер на оценённых ответах в фоне; Сова тем временем продолжает отвечать</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отменить</translation>
+    </message>
+    <message>
+        <source>Stop the run; it can be resumed from its last checkpoint</source>
+        <translation>Остановить обучение; его можно будет продолжить с последней контрольной точки</translation>
+    </message>
+    <message>
+        <source>Resume the stopped training</source>
+        <translation>Продолжить прерванное обучение</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Отбросить</translation>
+    </message>
+    <message>
+        <source>Forget the stopped run and its checkpoint</source>
+        <translation>Забыть прерванное обучение и его контрольную точку</translation>
+    </message>
+    <message>
+        <source>Training loss</source>
+        <translation>Потери при обучении</translation>
+    </message>
+    <message>
+        <source>Learning from your answers</source>
+        <translation>Обучение на ваших ответах</translation>
+    </message>
+    <message>
+        <source>Preference step</source>
+        <translation>Этап предпочтений</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Шаг</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>Потери</translation>
+    </message>
+    <message>
+        <source>Adapter versions</source>
+        <translation>Версии адаптера</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Could not read the ratings: %1</source>
+        <translation>Не удалось прочитать оценки: %1</translation>
+    </message>
+    <message>
+        <source>yes, %1 steps</source>
+        <translation>да, шагов: %1</translation>
+    </message>
+    <message>
+        <source>no: too few disliked answers</source>
+        <translation>нет: мало непонравившихся ответов</translation>
+    </message>
+    <message>
+        <source>%1 duplicates</source>
+        <translation>повторов: %1</translation>
+    </message>
+    <message>
+        <source>%1 empty</source>
+        <translation>пустых: %1</translation>
+    </message>
+    <message>
+        <source>%1 too long</source>
+        <translation>слишком длинных: %1</translation>
+    </message>
+    <message>
+        <source>%1 with mixed-up roles</source>
+        <translation>с перепутанными ролями: %1</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>ничего</translation>
+    </message>
+    <message>
+        <source>English</source>
+        <translation>английский</translation>
+    </message>
+    <message>
+        <source>Russian</source>
+        <translation>русский</translation>
+    </message>
+    <message>
+        <source>Sova answers with a server now; training and adapters are for the local model.</source>
+        <translation>Сейчас Сова отвечает через сервер; обучение и адаптеры относятся к локальной модели.</translation>
+    </message>
+    <message>
+        <source>Ready to start: %1 rated answers so far.</source>
+        <translation>Можно начинать. Оценённых ответов: %1.</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>Останавливается…</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Продолжить</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <source>Go on training</source>
+        <translation>Продолжить обучение</translation>
+    </message>
+    <message>
+        <source>Stop the training process where it is until you resume it</source>
+        <translation>Приостановить обучение на текущем шаге, пока вы его не продолжите</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingTrigger</name>
+    <message>
+        <source>Sova started training on your ratings in the background; it keeps answering meanwhile.</source>
+        <translation>Сова начала обучение на ваших оценках в фоне и тем временем продолжает отвечать.</translation>
+    </message>
+    <message>
+        <source>Sova could not start training: %1</source>
+        <translation>Сова не смогла начать обучение: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingWords</name>
+    <message>
+        <source>Starting…</source>
+        <translation>Запуск…</translation>
+    </message>
+    <message>
+        <source>Loading the model…</source>
+        <translation>Загрузка модели…</translation>
+    </message>
+    <message>
+        <source>Measuring the model before training…</source>
+        <translation>Замер модели до обучения…</translation>
+    </message>
+    <message>
+        <source>Preparing the preference step…</source>
+        <translation>Подготовка этапа предпочтений…</translation>
+    </message>
+    <message>
+        <source>Checking the new adapter on held-out answers…</source>
+        <translation>Проверка нового адаптера на отложенных ответах…</translation>
+    </message>
+    <message>
+        <source>Saving the adapter…</source>
+        <translation>Сохранение адаптера…</translation>
+    </message>
+    <message>
+        <source>Finishing…</source>
+        <translation>Завершение…</translation>
+    </message>
+    <message>
+        <source>Learning from your answers: step %1 of %2</source>
+        <translation>Обучение на ваших ответах: шаг %1 из %2</translation>
+    </message>
+    <message>
+        <source>Learning what to avoid: step %1 of %2</source>
+        <translation>Обучение тому, чего избегать: шаг %1 из %2</translation>
+    </message>
+    <message>
+        <source>Less than a minute left</source>
+        <translation>Осталось меньше минуты</translation>
+    </message>
+    <message>
+        <source>About %1 min left</source>
+        <translation>Осталось около %1 мин</translation>
+    </message>
+    <message>
+        <source>About %1 h left</source>
+        <translation>Осталось около %1 ч</translation>
+    </message>
+    <message>
+        <source>Paused while Sova answers</source>
+        <translation>Пауза, пока Сова отвечает</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Пауза</translation>
+    </message>
+    <message>
+        <source>resumed at step %1</source>
+        <translation>продолжено с шага %1</translation>
+    </message>
+    <message>
+        <source>Too few rated answers to learn from: %1 of the %2 examples needed. Rate at least %3 more answers with %4 ★ or more (or write a better answer under a bad one).</source>
+        <translation>Пока мало оценённых ответов для обучения: примеров %1 из нужных %2. Поставьте оценку %4 ★ или выше ещё нескольким ответам — не меньше чем %3 (или напишите свой вариант под неудачным ответом).</translation>
+    </message>
+    <message>
+        <source>The training pack is not installed (the Python module “%1” is missing). Install Sova’s training extras to train on this computer.</source>
+        <translation>Пакет для обучения не установлен (нет модуля Python «%1»). Установите дополнения Совы для обучения, чтобы обучать модель на этом компьютере.</translation>
+    </message>
+    <message>
+        <source>The model to train is not ready yet: it is prepared the first time it loads. Ask one question, then come back.</source>
+        <translation>Модель для обучения ещё не готова: она подготавливается при первой загрузке. Задайте один вопрос и вернитесь сюда.</translation>
+    </message>
+    <message>
+        <source>This model cannot be trained on this computer. Choose one of the bundled models under Models.</source>
+        <translation>Эту модель нельзя обучить на этом компьютере. Выберите одну из встроенных моделей в разделе «Модели».</translation>
+    </message>
+    <message>
+        <source>Training is already running.</source>
+        <translation>Обучение уже идёт.</translation>
+    </message>
+    <message>
+        <source>The training pack is not installed (the Python module “%1” is missing).</source>
+        <translation>Пакет для обучения не установлен (нет модуля Python «%1»).</translation>
+    </message>
+    <message>
+        <source>Too few rated answers to learn from: %1 of the %2 examples needed.</source>
+        <translation>Пока мало оценённых ответов для обучения: примеров %1 из нужных %2.</translation>
+    </message>
+    <message>
+        <source>Training could not start: %1</source>
+        <translation>Обучение не удалось начать: %1</translation>
+    </message>
+    <message>
+        <source>adapter %1</source>
+        <translation>адаптера %1</translation>
+    </message>
+    <message>
+        <source>the base model</source>
+        <translation>базовой модели</translation>
+    </message>
+    <message>
+        <source>Liked answers became more likely: %1 → %2</source>
+        <translation>Понравившиеся ответы стали вероятнее: %1 → %2</translation>
+    </message>
+    <message>
+        <source>Liked answers did not become more likely: %1 → %2</source>
+        <translation>Понравившиеся ответы не стали вероятнее: %1 → %2</translation>
+    </message>
+    <message>
+        <source>Disliked answers became less likely: %1 → %2</source>
+        <translation>Непонравившиеся ответы стали менее вероятны: %1 → %2</translation>
+    </message>
+    <message>
+        <source>Disliked answers did not become less likely: %1 → %2</source>
+        <translation>Непонравившиеся ответы не стали менее вероятны: %1 → %2</translation>
+    </message>
+    <message>
+        <source>General answers kept within the tolerance of %3: %1 → %2</source>
+        <translation>Общие ответы остались в пределах допуска %3: %1 → %2</translation>
+    </message>
+    <message>
+        <source>General answers got worse by more than %3: %1 → %2</source>
+        <translation>Общие ответы ухудшились больше чем на %3: %1 → %2</translation>
+    </message>
+    <message>
+        <source>There were no held-out answers to check the adapter against.</source>
+        <translation>Не было отложенных ответов, на которых можно проверить адаптер.</translation>
+    </message>
+    <message>
+        <source>Compared with the adapter in use before.</source>
+        <translation>Сравнение с адаптером, который работал до этого.</translation>
+    </message>
+    <message>
+        <source>Compared with the base model.</source>
+        <translation>Сравнение с базовой моделью.</translation>
+    </message>
+    <message>
+        <source>Figures: mean log-likelihood per token of answers held out from training; higher means the model is more likely to answer that way.</source>
+        <translation>Числа — среднее логарифмическое правдоподобие на токен для ответов, отложенных от обучения; чем выше, тем вероятнее модель ответит так же.</translation>
+    </message>
+    <message>
+        <source>Training finished. Adapter %1 passed the check, and Sova now answers with it.</source>
+        <translation>Обучение завершено. Адаптер %1 прошёл проверку, и теперь Сова отвечает с его помощью.</translation>
+    </message>
+    <message>
+        <source>Training finished. Adapter %1 passed the check; select it under “Adapter versions” and press “Use” to answer with it.</source>
+        <translation>Обучение завершено. Адаптер %1 прошёл проверку; чтобы отвечать с его помощью, выберите его в «Версиях адаптера» и нажмите «Использовать».</translation>
+    </message>
+    <message>
+        <source>Training finished, but adapter %1 did not pass the check, so Sova keeps answering with %2. You can still try it: select it under “Adapter versions” and press “Use”.</source>
+        <translation>Обучение завершено, но адаптер %1 не прошёл проверку, поэтому Сова по-прежнему отвечает с помощью %2. Его всё равно можно попробовать: выберите его в «Версиях адаптера» и нажмите «Использовать».</translation>
+    </message>
+    <message>
+        <source>Training failed: %1. Nothing was changed; Sova keeps answering with %2.</source>
+        <translation>Обучение не удалось: %1. Ничего не изменилось: Сова по-прежнему отвечает с помощью %2.</translation>
+    </message>
+    <message>
+        <source>Training was cancelled. Nothing was changed.</source>
+        <translation>Обучение отменено. Ничего не изменилось.</translation>
+    </message>
+    <message>
+        <source>Training stopped at step %1 of %2. Resume it to continue from its last checkpoint, or discard it.</source>
+        <translation>Обучение остановлено на шаге %1 из %2. Его можно продолжить с последней контрольной точки или отбросить.</translation>
+    </message>
+    <message>
+        <source>A training run stopped before it finished. Resume it to continue from its last checkpoint, or discard it.</source>
+        <translation>Обучение было прервано, не завершившись. Его можно продолжить с последней контрольной точки или отбросить.</translation>
+    </message>
+    <message>
+        <source>Answers are rated lower lately: average %1 ★, %2% satisfied, %3% negative over the last %4 rated answers.</source>
+        <translation>В последнее время ответы оцениваются ниже: по последним оценённым ответам (%4): средняя оценка %1 ★, довольных %2%, негативных %3%.</translation>
+    </message>
+</context>
+<context>
+    <name>VersionsBox</name>
+    <message>
+        <source>Version</source>
+        <translation>Версия</translation>
+    </message>
+    <message>
+        <source>Trained</source>
+        <translation>Обучена</translation>
+    </message>
+    <message>
+        <source>Examples</source>
+        <translation>Примеры</translation>
+    </message>
+    <message>
+        <source>Answers it learned from</source>
+        <translation>На скольких ответах учился адаптер</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Шаги</translation>
+    </message>
+    <message>
+        <source>Training steps (supervised + preference)</source>
+        <translation>Шаги обучения (на примерах + предпочтения)</translation>
+    </message>
+    <message>
+        <source>Liked answers</source>
+        <translation>Понравившиеся</translation>
+    </message>
+    <message>
+        <source>How likely held-out liked answers are, before → after (mean log-likelihood per token; higher is better)</source>
+        <translation>Насколько вероятны отложенные понравившиеся ответы, до → после (среднее логарифмическое правдоподобие на токен; чем выше, тем лучше)</translation>
+    </message>
+    <message>
+        <source>Disliked answers</source>
+        <translation>Непонравившиеся</translation>
+    </message>
+    <message>
+        <source>How likely held-out disliked answers are, before → after (lower is better)</source>
+        <translation>Насколько вероятны отложенные непонравившиеся ответы, до → после (чем ниже, тем лучше)</translation>
+    </message>
+    <message>
+        <source>General answers</source>
+        <translation>Общие ответы</translation>
+    </message>
+    <message>
+        <source>How likely reference answers to general questions are, before → after (should not fall)</source>
+        <translation>Насколько вероятны эталонные ответы на общие вопросы, до → после (не должно падать)</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Проверка</translation>
+    </message>
+    <message>
+        <source>Whether the adapter passed the check after training</source>
+        <translation>Прошёл ли адаптер проверку после обучения</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>Используется</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Использовать</translation>
+    </message>
+    <message>
+        <source>Answer with the selected adapter from the next answer on</source>
+        <translation>Отвечать с выбранным адаптером, начиная со следующего ответа</translation>
+    </message>
+    <message>
+        <source>Use base model</source>
+        <translation>Базовая модель</translation>
+    </message>
+    <message>
+        <source>Answer without an adapter, as before any training</source>
+        <translation>Отвечать без адаптера, как до всякого обучения</translation>
+    </message>
+    <message>
+        <source>Roll back</source>
+        <translation>Откатить</translation>
+    </message>
+    <message>
+        <source>Go back to what Sova answered with before the current adapter</source>
+        <translation>Вернуться к тому, с чем Сова отвечала до текущего адаптера</translation>
+    </message>
+    <message>
+        <source>No adapters yet. Each training run adds a version here, with its figures, whether it passed the check or not.</source>
+        <translation>Адаптеров пока нет. Каждое обучение добавляет сюда версию с её показателями — прошла она проверку или нет.</translation>
+    </message>
+    <message>
+        <source>liked answers did not become more likely</source>
+        <translation>понравившиеся ответы не стали вероятнее</translation>
+    </message>
+    <message>
+        <source>disliked answers did not become less likely</source>
+        <translation>непонравившиеся ответы не стали менее вероятны</translation>
+    </message>
+    <message>
+        <source>general answers got worse</source>
+        <translation>общие ответы ухудшились</translation>
+    </message>
+    <message>
+        <source>no held-out answers to check against</source>
+        <translation>нет отложенных ответов для проверки</translation>
+    </message>
+    <message>
+        <source>passed</source>
+        <translation>пройдена</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>не пройдена</translation>
+    </message>
+    <message>
+        <source>Took %1 min</source>
+        <translation>Заняло %1 мин</translation>
+    </message>
+    <message>
+        <source>in use</source>
+        <translation>используется</translation>
+    </message>
+    <message>
+        <source>Rolled back from %1: Sova now answers with %2.</source>
+        <translation>Откат с %1: теперь Сова отвечает с помощью %2.</translation>
+    </message>
+    <message>
+        <source>Sova now answers with %2.</source>
+        <translation>Теперь Сова отвечает с помощью %2.</translation>
+    </message>
+    <message>
+        <source>Sova already answers with %2.</source>
+        <translation>Сова уже отвечает с помощью %2.</translation>
+    </message>
+    <message>
+        <source>Adapter %1 is gone from the disk</source>
+        <translation>Адаптера %1 больше нет на диске</translation>
+    </message>
+    <message>
+        <source>Adapter %1 is damaged (its file is missing)</source>
+        <translation>Адаптер %1 повреждён (нет его файла)</translation>
+    </message>
+    <message>
+        <source>There is nothing to roll back to</source>
+        <translation>Откатываться некуда</translation>
+    </message>
+    <message>
+        <source>It did not work: %1</source>
+        <translation>Не получилось: %1</translation>
+    </message>
+    <message>
+        <source>%1. Sova keeps answering with %2.</source>
+        <translation>%1. Сова по-прежнему отвечает с помощью %2.</translation>
     </message>
 </context>
 <context>

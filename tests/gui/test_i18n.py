@@ -17,6 +17,7 @@ WINDOW_CONTEXTS = {
     "Banner", "BubbleDelegate", "ChatInput", "ChatPanel", "ChatView", "ConversationList",
     "MainWindow", "SettingsDialog", "SourcePanel", "Codes", "DiagnosticsPage", "AnswerDetails",
     "AnswerDetailsDialog", "Rating", "RatingDialog", "StarPicker", "FeedbackPage", "QualityTab",
+    "TrainingTab", "TrainingWords", "VersionsBox", "LearningSettingsBox", "TrainingNotice", "TrainingTrigger",
 }
 
 

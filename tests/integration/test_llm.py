@@ -275,3 +275,34 @@ def test_real_model_header_is_read_quickly(module_paths: Paths) -> None:
     assert time.perf_counter() - t < 3.0  # the 150k-token vocabulary is skipped, not decoded
     assert s.architecture == "qwen2" and s.chat_template and "im_start" in s.chat_template
     assert s.required_size == path.stat().st_size
+
+
+def test_adapters_apply_per_request_and_bad_ones_are_refused_clearly(small_llm: HostedLLM, tmp_path: Path) -> None:
+    # A LoRA adapter is chosen per request (no reload): a zero adapter answers like the
+    # base model; a missing file or one made for another model is refused with a reason
+    # naming it, and the next request without an adapter still works.
+    import numpy as np
+
+    from app.core.finetune.lora_gguf import write_adapter
+
+    def adapter(path: Path, n_embd: int, n_kv: int) -> str:
+        state = {}
+        for i in range(24):
+            for name, out in (("q_proj", n_embd), ("v_proj", n_kv)):
+                key = f"base_model.model.model.layers.{i}.self_attn.{name}"
+                state[f"{key}.lora_A.weight"] = np.full((8, n_embd), 0.01, np.float32)
+                state[f"{key}.lora_B.weight"] = np.zeros((out, 8), np.float32)
+        return str(write_adapter(path, state, 16.0))
+
+    messages = q("Name the capital of France in one word.")
+    plain, _ = chat(small_llm, messages)
+    zero = adapter(tmp_path / "zero.gguf", 896, 128)
+    with_zero, stats = chat(small_llm, messages, options=GenerationOptions(temperature=0.0, max_tokens=64, seed=7,
+                                                                            adapter=zero))
+    assert with_zero == plain and stats.completion_tokens > 0
+    for bad, word in ((str(tmp_path / "gone.gguf"), "missing"), (adapter(tmp_path / "other.gguf", 64, 16), "cannot load")):
+        with pytest.raises(ModelError) as err:
+            chat(small_llm, messages, options=GenerationOptions(adapter=bad))
+        assert word in str(err.value) and Path(bad).name in str(err.value)
+    again, _ = chat(small_llm, messages)
+    assert again == plain

@@ -169,6 +169,8 @@ class RatingStore:
                     (message_id, snapshot.conversation_id, snapshot.question, snapshot.answer,
                      json.dumps(dict(snapshot.context), ensure_ascii=False), snapshot.persona, snapshot.language,
                      snapshot.model, snapshot.adapter, int(snapshot.spoken), now, now))
+            if "correction" in changes:  # the example text changed: embed it again
+                conn.execute("UPDATE ratings SET embedder=NULL, vector=NULL WHERE message_id=?", (message_id,))
             if changes:
                 sets = ", ".join(f"{k}=?" for k in changes)
                 conn.execute(f"UPDATE ratings SET {sets}, updated_at=? WHERE message_id=?",
@@ -238,10 +240,12 @@ class RatingStore:
     # ---- question vectors (similar rated answers) ---------------------------------------
 
     def missing_vectors(self, embedder: str) -> list[tuple[int, str]]:
-        """(id, question) of ratings without a vector from ``embedder``."""
+        """(id, text to embed) of ratings without a vector from ``embedder``: the
+        question and the answer that would be the example (the correction, if any)."""
         with self.db.read() as conn:
-            return [(r[0], r[1]) for r in conn.execute(
-                "SELECT id, question FROM ratings WHERE embedder IS NOT ? OR vector IS NULL", (embedder,))]
+            return [(r[0], f"{r[1]}\n{r[3] or r[2]}") for r in conn.execute(
+                "SELECT id, question, answer, correction FROM ratings WHERE embedder IS NOT ? OR vector IS NULL",
+                (embedder,))]
 
     def set_vectors(self, embedder: str, vectors: Iterable[tuple[int, np.ndarray]]) -> None:
         with self.db.transaction() as conn:

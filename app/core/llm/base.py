@@ -64,7 +64,7 @@ class GenerationOptions:
     max_tokens: int = 768
     stop: tuple[str, ...] = ()
     seed: int = -1  # -1: random
-    adapter: str | None = None  # a LoRA adapter id (learning from ratings plugs in here)
+    adapter: str | None = None  # a GGUF LoRA adapter file (learning from ratings); local models only
     json_schema: Mapping[str, Any] | None = None  # constrained output (memory extraction)
     # Which prompt cache the request uses: background work ("background") keeps its own,
     # so it never evicts the chat's and the next question still reuses its prefix.

@@ -62,6 +62,7 @@ class ChatOptions:
     stop: tuple[str, ...] | list[str] = ()
     json_schema: dict[str, Any] | None = None  # constrained output (a JSON grammar)
     cache: str = "chat"  # the prompt cache slot (see LlamaBackend._switch)
+    adapter: str | None = None  # a GGUF LoRA adapter file applied to this request
 
 
 class Aborted(Exception):
@@ -149,7 +150,7 @@ def _serve(
         # Dropping a quarter window more than needed keeps the next turns' prefix stable.
         fitted = fit_messages(messages, backend.count, backend.n_ctx, opts.max_tokens, keep_free=backend.n_ctx // 4)
         run_opts = ChatOptions(opts.temperature, opts.top_p, fitted.max_tokens, opts.seed, opts.stop, opts.json_schema,
-                               opts.cache)
+                               opts.cache, opts.adapter)
         for piece in backend.generate(fitted.messages, run_opts, should_stop):
             if isinstance(piece, dict):
                 stats = piece
@@ -282,6 +283,9 @@ class LlamaBackend:
         self._abort_cb = llama_cpp.ggml_abort_callback(lambda _data: bool(self._should_stop()))
         self._slot = "chat"
         self._saved: dict[str, _SavedCache] = {}
+        self._adapters: dict[str, Any] = {}  # file -> llama_adapter_lora handle
+        self._adapter: str | None = None  # the adapter set on the context
+        self._chat_slot = "chat"  # the chat's cache slot (its name carries the chat's adapter)
 
     def _arm(self, on: bool) -> None:
         if on != self._armed:
@@ -318,6 +322,32 @@ class LlamaBackend:
         llm._requires_eval = True
         self._slot = slot
 
+    def _use_adapter(self, path: str | None) -> None:
+        """Apply the LoRA adapter ``path`` (None: none) to the next decodes.
+
+        Adapters load once (``llama_adapter_lora_init``) and switch per request without
+        rebuilding the model; a switch changes every activation, so each adapter has
+        its own prompt-cache slot (see ``generate``)."""
+        if path == self._adapter:
+            return
+        lib = self._llama_cpp
+        if path is not None and path not in self._adapters:
+            if not os.path.isfile(path):
+                raise LoadError("adapter", f"the adapter file {path} is missing")
+            handle = lib.llama_adapter_lora_init(self.llm.model, path.encode("utf-8"))
+            if not handle:
+                raise LoadError("adapter", f"llama.cpp cannot load the adapter {path} (not a LoRA for this model)")
+            self._adapters[path] = handle
+        if path is None:
+            rc = lib.llama_set_adapters_lora(self.llm.ctx, None, 0, None)
+        else:
+            arr = (lib.llama_adapter_lora_p_ctypes * 1)(self._adapters[path])
+            scales = (ctypes.c_float * 1)(1.0)
+            rc = lib.llama_set_adapters_lora(self.llm.ctx, arr, 1, scales)
+        if rc != 0:
+            raise LoadError("adapter", f"llama.cpp refused the adapter {path} ({rc})")
+        self._adapter = path
+
     def probe(self) -> None:
         tokens = self.llm.tokenize(PROBE_TEXT.encode(), add_bos=True, special=False)
         self.llm.eval(tokens)  # the MODELS.md crash happens here, on a multi-token decode
@@ -341,7 +371,11 @@ class LlamaBackend:
     ) -> Iterator[str | dict[str, Any]]:
         self._should_stop = should_stop
         self._evaluated.clear()
-        self._switch(opts.cache)
+        slot = opts.cache if not opts.adapter else f"{opts.cache}@{opts.adapter}"
+        if opts.cache == "chat":
+            self._chat_slot = slot
+        self._switch(slot)
+        self._use_adapter(opts.adapter or None)
         prompt_tokens = self.count(messages)
         finish = None
         extra: dict[str, Any] = {}
@@ -378,7 +412,7 @@ class LlamaBackend:
             self._arm(False)
             self._should_stop = lambda: False
             # Back to the chat's cache at once, so the next question does not pay for it.
-            self._switch("chat")
+            self._switch(self._chat_slot)
         evaluated = self._evaluated[0] if self._evaluated else 0
         steps = max(0, len(self._evaluated) - 1)
         yield {

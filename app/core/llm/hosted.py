@@ -309,6 +309,7 @@ class HostedLLM:
                 "stop": list(o.stop),
                 "json_schema": dict(o.json_schema) if o.json_schema else None,
                 "cache": o.cache,
+                "adapter": o.adapter,
             }
             t0 = time.monotonic()
             first: float | None = None

@@ -125,6 +125,9 @@ class ModelService:
         self._closing = threading.Event()
         self._watchdog: threading.Thread | None = None
         self._generating = 0
+        self._busy = 0  # answers on their way (``expecting``)
+        self._busy_lock = threading.Lock()
+        self._busy_listeners: list[Callable[[bool], None]] = []
         self.restarts = 0  # restarts performed (diagnostics, tests)
 
     # ---- observation ---------------------------------------------------------------
@@ -299,10 +302,38 @@ class ModelService:
                 self._interactive -= 1
                 self._last_interactive = time.monotonic()
 
-    def expecting(self) -> "contextlib.AbstractContextManager[None]":
+    @contextlib.contextmanager
+    def expecting(self) -> Iterator[None]:
         """Around a question's answer: background work gives way at once (see
-        ``Turnstile.expect``)."""
-        return self.turnstile.expect()
+        ``Turnstile.expect``), and busy listeners hear of it (a training process
+        pauses until the answer is done)."""
+        with self._busy_lock:
+            self._busy += 1
+            first = self._busy == 1
+        if first:
+            self._notify_busy(True)
+        try:
+            with self.turnstile.expect():
+                yield
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
+                last = self._busy == 0
+            if last:
+                self._notify_busy(False)
+
+    def subscribe_busy(self, listener: Callable[[bool], None]) -> Callable[[], None]:
+        """Call ``listener(True)`` when a question starts being answered and
+        ``listener(False)`` when no answer is on its way any more."""
+        self._busy_listeners.append(listener)
+        return lambda: self._busy_listeners.remove(listener) if listener in self._busy_listeners else None
+
+    def _notify_busy(self, busy: bool) -> None:
+        for listener in list(self._busy_listeners):
+            try:
+                listener(busy)
+            except Exception:  # a listener's failure must never cost the answer
+                log.exception("busy listener failed")
 
     def wait_quiet(self, seconds: float, cancel: CancelToken) -> bool:
         """Wait until no answer has been streaming for ``seconds``; False if cancelled."""

@@ -207,7 +207,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             created_at REAL NOT NULL,
             updated_at REAL NOT NULL,
             embedder TEXT,
-            vector BLOB  -- the question's vector (float32, L2-normalised), for similar questions
+            vector BLOB  -- the question and answer's vector (float32, L2-normalised), for similar questions
         );
         CREATE INDEX ratings_by_time ON ratings(created_at);
         """,

@@ -1,9 +1,10 @@
 """Settings → Feedback and training: tabs over what Sova learns from the user's ratings.
 
-The first tab, Quality, is the ratings dashboard (``feedback_quality.QualityTab``). Other
-features add their own tabs with ``FeedbackPage.add_tab`` (the Training tab is added
-that way from its own module); a tab with settings to save may have ``apply()`` and
-``revert()``, which the page forwards from the dialog's OK and Cancel.
+The first tab, Quality, is the ratings dashboard (``feedback_quality.QualityTab``); the
+second, Training, lives in its own module (``app.ui.training_tab``) and joins with
+``FeedbackPage.add_tab`` like any other feature's tab would. A tab with settings to
+save may have ``apply()`` and ``revert()``, which the page forwards from the dialog's
+OK and Cancel.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class FeedbackPage(QWidget):
         layout.addWidget(self.tabs)
         self.quality = QualityTab(assistant, self.tabs)
         self.add_tab(self.quality, lambda: self.tr("Quality"))
+        from app.ui.training_tab import TrainingTab  # QtCharts and the training module load with the page
+
+        self.training = TrainingTab(assistant, self.tabs)
+        self.add_tab(self.training, lambda: self.tr("Training"))
 
     def add_tab(self, widget: QWidget, title: Title) -> int:
         """Add a tab after the others; returns its index. A callable ``title`` is called

@@ -1,0 +1,136 @@
+"""Training jobs with a stand-in trainer process: done, failed, cancelled and resumed,
+paused; the adapter in use never changes until a job passes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from app.core.config import Settings
+from app.core.feedback import Rating
+from app.core.feedback.training_set import build
+from app.core.finetune.job import TrainingError
+from app.core.finetune.service import Training
+from app.core.service.jobs import JobRunner
+
+FAKE = [sys.executable, str(Path(__file__).resolve().parents[2] / "fakes" / "fake_trainer.py")]
+
+
+def ratings(n: int = 30) -> list[Rating]:
+    out = [Rating(i, i, 1, f"Question number {i}?", f"Answer {i}.", stars=5, created_at=float(i), updated_at=float(i))
+           for i in range(1, n + 1)]
+    out += [Rating(100 + i, 100 + i, 1, f"Bad question {i}?", f"Bad answer {i}.", thumb=-1,
+                   created_at=200.0 + i, updated_at=200.0 + i) for i in range(8)]
+    return out
+
+
+@pytest.fixture()
+def setup(tmp_path: Path):  # type: ignore[no-untyped-def]
+    settings = Settings()
+    settings.active_model = "m"
+    runner = JobRunner()
+    data = ratings()
+    t = Training(tmp_path, lambda: settings, lambda: ("m", tmp_path / "m.gguf"), lambda: build(data),
+                 lambda: runner, lambda: None, trainer=FAKE)
+    yield t, settings
+    runner.shutdown()
+
+
+def wait_state(t: Training, states: tuple[str, ...], timeout: float = 30) -> str:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        st = t.status().state
+        if st in states:
+            return st
+        time.sleep(0.05)
+    raise AssertionError(f"still {t.status().state}")
+
+
+def test_a_passing_job_is_kept_and_activated(setup) -> None:  # type: ignore[no-untyped-def]
+    t, settings = setup
+    plan = t.plan()
+    assert plan.ready and plan.undesirable >= 5 and plan.pref_steps >= 20 and plan.heldout >= 1
+    job = t.start()
+    assert job.wait(30)
+    st = t.status()
+    assert st.state == "done" and st.version == "v1" and st.activated and st.verdict["passed"]
+    assert settings.learning.adapters == {"m": "v1"}
+    assert [loss for _, _, loss in st.run.losses][:2] == [3.0, 1.5]
+    assert not t.job_dir.exists()  # the job folder goes once its adapter is kept
+    cfg = json.loads((t.versions()[0].path / "meta.json").read_text())
+    assert cfg["verdict"]["passed"] and cfg["figures"]["after"]["liked"] == -1.0
+
+
+def test_a_failing_verdict_keeps_the_version_but_not_in_use(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    t, settings = setup
+    monkeypatch.setenv("FAKE_TRAINER_AFTER", json.dumps({"liked": -3.0, "disliked": -1.0, "general": -1.5}))
+    assert t.start().wait(30)
+    st = t.status()
+    assert st.state == "done" and not st.activated and st.verdict["reasons"] == ["liked_up", "disliked_down"]
+    assert settings.learning.adapters == {} and [a.version for a in t.versions()] == ["v1"]
+
+
+def test_a_crashed_trainer_says_why_and_changes_nothing(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    t, settings = setup
+    settings.learning.adapters = {"m": "v0"}
+    monkeypatch.setenv("FAKE_TRAINER_FAIL", "out of memory while loading")
+    job = t.start()
+    job.wait(30)
+    st = t.status()
+    assert st.state == "failed" and "out of memory while loading" in st.error
+    assert settings.learning.adapters == {"m": "v0"} and t.versions() == []
+
+
+def test_cancel_then_resume_from_the_checkpoint(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    t, _ = setup
+    monkeypatch.setenv("FAKE_TRAINER_STEP_S", "0.1")
+    job = t.start()
+    end = time.monotonic() + 30
+    while t.status().run.step < 5 and time.monotonic() < end:
+        time.sleep(0.05)
+    t.cancel()
+    job.wait(30)
+    assert wait_state(t, ("interrupted",)) == "interrupted" and t.resumable()
+    stopped_at = json.loads((t.job_dir / "checkpoint.pt").read_text())["step"]
+    monkeypatch.setenv("FAKE_TRAINER_STEP_S", "0.01")
+    assert t.start(resume=True).wait(30)
+    st = t.status()
+    assert st.state == "done" and st.run.resumed_at == stopped_at and st.version == "v1"
+
+
+def test_pause_stops_the_process_until_resumed(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    t, _ = setup
+    monkeypatch.setenv("FAKE_TRAINER_STEP_S", "0.05")
+    job = t.start()
+    while t.status().run.step < 2:
+        time.sleep(0.02)
+    t.pause(True)
+    time.sleep(0.3)
+    frozen = t.status().run.step
+    time.sleep(0.6)
+    assert t.status().run.step == frozen and t.status().run.paused
+    t.yield_cpu(True)
+    t.pause(False)  # still held for a streaming answer
+    time.sleep(0.4)
+    assert t.status().run.step == frozen and t.status().run.yielding
+    t.yield_cpu(False)
+    assert job.wait(30) and t.status().state == "done"
+
+
+def test_only_one_job_and_enough_data(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    t, settings = setup
+    job = t.start()
+    with pytest.raises(TrainingError) as err:
+        t.start()
+    assert err.value.code == "training_busy"
+    job.wait(30)
+    few = Training(tmp_path / "other", lambda: settings, lambda: ("m", tmp_path / "m.gguf"),
+                   lambda: build(ratings(5)), lambda: None, lambda: None, trainer=FAKE)  # type: ignore[arg-type,return-value]
+    assert few.plan().reason == "too_few"
+    with pytest.raises(TrainingError) as err:
+        few.start()
+    assert err.value.code == "training_no_data" and err.value.params["need"] == 10
