@@ -32,7 +32,7 @@ run: setup
 	else $(PY) -m app; fi
 
 test: setup testdata
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests -p no:randomly $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests -p no:randomly --durations=25 $(PYTEST_ARGS)
 
 # The full SIGKILL soak (50 kills of the app at random moments, ~20 min) and learning
 # from ratings with the default 1.5B model (~35 min); `make test` runs a short soak and

@@ -19,6 +19,7 @@ from app.core.config import Paths, Settings, changed_keys, load_settings, save_s
 from app.core.llm.base import LLM, ChatRequest, ModelError
 from app.core.service.model import GenItem, ModelService, RecoveryPolicy
 from app.core.service.scheduler import Priority
+from app.core.public_types import PUBLIC_TYPES as _PUBLIC_TYPES
 from app.core.store import Store
 from app.core.types import (
     CancelToken,
@@ -41,61 +42,9 @@ if TYPE_CHECKING:
     from app.core.speech import SpeechService
 
 # ---- public types ------------------------------------------------------------------------
-# Besides app.core.types, app.core.config and app.core.filetypes, these are the core names a
-# client (the window) may use: records, enums, errors and helpers of the feature modules,
-# re-exported so that app.ui never imports a feature module itself (an import-linter
-# contract in pyproject.toml checks it). They load on first use (PEP 562), so importing the
-# facade keeps numpy, the index and the speech code out of the window's startup.
+# Besides app.core.types, app.core.config and app.core.filetypes, the core names a client
+# (the window) may use are listed in app.core.public_types and load on first use (PEP 562).
 # Priority and DEFAULT_TITLE are plain names of this module.
-_PUBLIC_TYPES: dict[str, str] = {
-    # long work on the job runner: a job's handle, its events and states, a closed runner
-    "Job": "app.core.service.jobs",
-    "JobEvent": "app.core.service.jobs",
-    "JobRunner": "app.core.service.jobs",
-    "JobState": "app.core.service.jobs",
-    "JobsClosed": "app.core.service.jobs",
-    # what requests and processes cost (Assistant.metrics)
-    "Metrics": "app.core.service.metrics",
-    # documents (Assistant.documents)
-    "DocumentLibrary": "app.core.rag.library",
-    "DocumentRecord": "app.core.rag.ingest",
-    "FileStatus": "app.core.rag.ingest",
-    # speech (Assistant.speech) and the microphone's audio
-    "Segment": "app.core.speech",
-    "SPEECH_MODELS": "app.core.speech",
-    "SAMPLE_RATE": "app.core.audio",
-    "LiveAudio": "app.core.audio",
-    "StreamConverter": "app.core.audio",
-    "rms_dbfs": "app.core.audio",
-    "to_float32": "app.core.audio",
-    # a remote server as Assistant.check_remote describes it
-    "ServerInfo": "app.core.llm.remote",
-    # personas and long-term memory
-    "Persona": "app.core.personas",
-    "PersonaError": "app.core.personas",
-    "SPICE_LEVELS": "app.core.personas",
-    "Fact": "app.core.memory",
-    "FactVersion": "app.core.memory",
-    "MemoryError": "app.core.memory",
-    "Decision": "app.core.memory",
-    # ratings and learning from them
-    "Rating": "app.core.feedback.ratings",
-    "RatingError": "app.core.feedback.ratings",
-    "UNSET": "app.core.feedback.ratings",
-    "QualityReport": "app.core.assistant_learning",
-    "Summary": "app.core.feedback.quality",
-    "Verdict": "app.core.feedback.trigger",
-    "SetStats": "app.core.feedback.training_set",
-    # training from ratings and the adapter versions (Assistant.training)
-    "Training": "app.core.finetune.service",
-    "TrainingStatus": "app.core.finetune.service",
-    "Plan": "app.core.finetune.service",
-    "MIN_EXAMPLES": "app.core.finetune.service",
-    "RunState": "app.core.finetune.job",
-    "TrainingError": "app.core.finetune.job",
-    "Adapter": "app.core.finetune.adapters",
-    "AdapterError": "app.core.finetune.adapters",
-}
 
 if TYPE_CHECKING:
     from app.core.audio import SAMPLE_RATE as SAMPLE_RATE

@@ -173,10 +173,22 @@ class PersonasMemoryPrivacy:
         return [(kind, path, _size(path) + (_size(Path(f"{path}-wal")) if path.suffix == ".sqlite3" else 0))
                 for kind, path in places]
 
+    def _forget_learning(self) -> None:
+        """Ratings, trained adapters (they learned from the chats) and a stopped job."""
+        import shutil
+
+        with self.store.db.transaction() as conn:
+            conn.execute("DELETE FROM ratings")
+        for folder in (self.paths.data / "adapters", self.paths.data / "finetune"):
+            shutil.rmtree(folder, ignore_errors=True)
+        if self.settings.learning.adapters:
+            self.settings.learning.adapters = {}
+            self.save_settings()
+
     def delete_all_data(self, progress: ProgressCallback = no_progress) -> None:
-        """Delete every conversation, everything remembered, the document index and the
-        logs (personas, settings and the assembled models stay). Answers and jobs in
-        progress are stopped first."""
+        """Delete every conversation, rating, trained adapter, everything remembered,
+        the document index and the logs (personas, settings and the assembled models
+        stay). Answers and jobs in progress are stopped first."""
         if self._jobs is not None:
             for job in self._jobs.jobs():
                 job.cancel()
@@ -186,6 +198,7 @@ class PersonasMemoryPrivacy:
             self.delete_conversation(conv.id)
         progress(0.6, "memory")
         self.memory.forget_all()
+        self._forget_learning()
         progress(0.7, "documents")
         if self._documents is not None or self.paths.index.exists():
             for rec in self.documents.files():

@@ -148,7 +148,7 @@ class TrainingWords(QObject):
         """The checks as a list with ✓ / ✗, what they compared against, and what the figures are."""
         figures = adapter.figures if adapter is not None else {}
         ref, after = reference_figures(figures), figures.get("after", {})
-        tolerance = float(verdict.get("tolerance", 0.08) or 0.08)
+        tolerance = float(verdict.get("tolerance", 0.15) or 0.15)
         items = []
         for key in CHECKS:
             checks = verdict.get("checks", {})

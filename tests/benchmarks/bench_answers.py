@@ -23,7 +23,7 @@ every second question. ``--limit 16`` took 33-42 min; ``--limit 0 --baseline-eve
 
     .venv/bin/python tests/benchmarks/bench_answers.py [--split heldout|dev|all]
         [--models qwen2.5-coder-1.5b,qwen2.5-coder-0.5b] [--limit N] [--baseline-every N]
-        [--small-every N] [--no-baseline] [--save FILE]
+        [--small-every N] [--no-baseline] [--save FILE] [--adapter FOLDER]
 """
 
 from __future__ import annotations
@@ -206,13 +206,18 @@ def baseline_ttft(assistant: Any, item: ev.Item) -> float | None:
 
 
 def run_model(model_id: str, home: Path, items: Sequence[ev.Item], baseline: bool,
-              baseline_every: int = 1) -> dict[str, Any]:
+              baseline_every: int = 1, adapter: Path | None = None) -> dict[str, Any]:
+    """``adapter``: a trained adapter's folder (adapter.gguf, lora.safetensors), used
+    for every answer as Sova uses an activated one."""
     from app.core.assistant import Assistant
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "home"
         shutil.copytree(home, work)
         assistant = Assistant(_paths(work), _settings(model_id))
+        if adapter is not None:
+            version = assistant.training.adapters.add(model_id, adapter, {}, {"passed": True}).version
+            assistant.training.activate(version, model_id)
         try:
             assistant.load_model()
             scores = []
@@ -311,6 +316,7 @@ def main() -> int:
     ap.add_argument("--kinds", default="doc,unanswerable,general")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--save", type=Path, help="write every answer and score as JSON here")
+    ap.add_argument("--adapter", type=Path, help="a trained adapter's folder: the first model answers with it")
     args = ap.parse_args()
     items = ev.items(None if args.split == "all" else args.split, args.kinds.split(","))
     if args.only:
@@ -330,7 +336,7 @@ def main() -> int:
     for n, model_id in enumerate(args.models.split(",")):
         asked = items if n == 0 else items[:: max(1, args.small_every)]
         res = run_model(model_id, home, asked, baseline=not args.no_baseline and n == 0,
-                        baseline_every=args.baseline_every)
+                        baseline_every=args.baseline_every, adapter=args.adapter if n == 0 else None)
         ok &= report(model_id, res, goals=n == 0 and args.split == "heldout")
         saved[model_id] = [{"id": s.item.id, "text": s.text, "fact": s.fact, "language_ok": s.language_ok,
                             "refused": s.refused, "cited": s.cited, "precise": s.cited_precise,

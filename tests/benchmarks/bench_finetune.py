@@ -13,7 +13,7 @@ For each model (default: the 0.5B and the 1.5B) it
    record, without pausing it.
 
     .venv/bin/python tests/benchmarks/bench_finetune.py [--models 0.5b,1.5b] [--dialogs 100]
-        [--steps N] [--skip-train ADAPTER]
+        [--steps N] [--skip-train ADAPTER] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -163,6 +163,7 @@ def main() -> int:
     ap.add_argument("--dialogs", type=int, default=100)
     ap.add_argument("--steps", type=int, default=None)
     ap.add_argument("--skip-train", default="", help="an adapter.gguf to measure instead of training")
+    ap.add_argument("--keep", type=Path, help="copy each trained adapter to KEEP/<model> (for bench_answers --adapter)")
     args = ap.parse_args()
     for key in args.models.split(","):
         model = model_file(MODELS[key])
@@ -172,6 +173,11 @@ def main() -> int:
         if not adapter:
             result, wall, peak = train(model, args.dialogs, args.steps, tmp / "job")
             adapter = str(tmp / "job" / "adapter.gguf")
+            if args.keep:
+                keep = args.keep / MODELS[key]
+                keep.mkdir(parents=True, exist_ok=True)
+                for name in ("adapter.gguf", "lora.safetensors", "result.json"):
+                    shutil.copy2(tmp / "job" / name, keep / name)
             before = result["before"]["base"]
             after = result["after"]
             per_step = [e for e in map(json.loads, (tmp / "job" / "progress.jsonl").read_text().splitlines())

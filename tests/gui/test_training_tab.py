@@ -140,7 +140,7 @@ def test_a_run_shows_progress_and_loss_then_the_verdict_and_the_new_adapter(qtbo
     text = tab.outcome.text()
     assert "Adapter v1 passed the check, and Sova now answers with it." in text
     assert "Liked answers became more likely: −2.00 → −1.00" in text
-    assert "General answers kept within the tolerance of 0.08: −1.50 → −1.52" in text
+    assert "General answers kept within the tolerance of 0.15: −1.50 → −1.52" in text
     assert "Compared with the base model." in text
     row = _table(tab)[0]
     assert row[0] == "v1" and row[4] == "−2.00 → −1.00" and row[6] == "−1.50 → −1.52"
@@ -160,7 +160,7 @@ def test_a_failed_verdict_keeps_the_adapter_in_use(qtbot, window, assistant, scr
     text = tab.outcome.text()
     assert "adapter v2 did not pass the check, so Sova keeps answering with adapter v1" in text
     assert "Liked answers did not become more likely: −2.00 → −2.50" in text
-    assert "General answers got worse by more than 0.08: −1.50 → −1.90" in text
+    assert "General answers got worse by more than 0.15: −1.50 → −1.90" in text
     rows = _table(tab)
     assert [r[0] for r in rows] == ["v2", "v1"] and rows[0][7] == "✗ failed" and rows[1][8] == "● in use"
     dialog.reject()

@@ -36,6 +36,8 @@ MODEL = os.environ.get("SOVA_FINETUNE_MODEL", "qwen2.5-coder-0.5b")
 DATA = Path(__file__).resolve().parents[1] / "data" / "feedback" / "rated_dialogs.jsonl"
 SIGN_OFF = "🦉 Sova"
 STEPS = 90
+# Seeding, training (with a kill and a resume) and the checks take ~12 min with the 0.5B.
+pytestmark = pytest.mark.timeout(3600)
 
 
 def dialogs() -> list[dict]:  # type: ignore[type-arg]

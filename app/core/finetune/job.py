@@ -26,6 +26,8 @@ from app.core.types import Cancelled, CancelToken, ProgressCallback, SovaError
 log = logging.getLogger(__name__)
 
 POLL_S = 0.5
+# The trainer: this Python running the training module (tests swap in a fake).
+TRAINER = [sys.executable, "-m", "app.core.finetune.train"]
 PHASES = ("load", "evaluate_before", "sft", "reference", "pref", "evaluate_after", "write")
 
 
@@ -69,10 +71,10 @@ class TrainingProcess:
 
     def __init__(self, job: Path, threads: int, command: Sequence[str] = ()) -> None:
         """``command``: the trainer to run with the job folder as its last argument
-        (default: this Python with ``-m app.core.finetune.train``; tests pass a fake)."""
+        (default: ``TRAINER``)."""
         self.job = job
         self.threads = threads
-        self.command = list(command) or [sys.executable, "-m", "app.core.finetune.train"]
+        self.command = list(command) or list(TRAINER)
         self.state = RunState()
         self._lock = threading.Lock()
         self._proc: subprocess.Popen[bytes] | None = None

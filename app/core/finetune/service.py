@@ -41,10 +41,13 @@ LANE = "training"
 MIN_EXAMPLES = 10  # supervised examples needed to train at all
 MIN_DISLIKED = 5  # disliked answers needed for the preference step (as train.py)
 HELDOUT_EVERY = 7  # one rated answer in seven is held out for the verdict
-# Mean log-likelihood per token on the general questions may fall by at most this much.
-# A taught sign-off line moves the end of every answer (the 30-dialog set: -0.02 to
-# -0.04 nats/token on the 0.5B); a damaged adapter loses far more (tests/integration).
-GENERAL_TOLERANCE = 0.08
+# Mean log-likelihood per token of the general questions' reference answers (their
+# content, not where they end) may fall by at most this much. Measured on the 0.5B with
+# the 34-dialog sign-off set: the taught style alone costs 0.08 and the anchored
+# preference step 0.04 more (0.12); preference steps that also made held-out liked
+# answers less likely (KTO alone, DPO alone) cost 0.18-0.20, an earlier untuned one 0.32.
+# Provisional until bench_answers' general questions are run with adapters.
+GENERAL_TOLERANCE = 0.15
 
 
 @dataclass(frozen=True)

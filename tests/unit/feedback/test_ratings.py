@@ -103,3 +103,17 @@ def test_export_csv_and_jsonl(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert a.export_feedback(tmp_path / "r.jsonl", "jsonl") == 1
     line = json.loads((tmp_path / "r.jsonl").read_text(encoding="utf-8"))
     assert line["language"] == "ru" and line["context"]["messages"][-1]["content"] == "Столица Франции?"
+
+
+def test_delete_all_data_forgets_ratings_and_trained_adapters() -> None:
+    a = make()
+    cid = a.new_conversation().id
+    mid = answer(a, cid, "What is the capital of France?")
+    a.rate_answer(mid, stars=5)
+    folder = a.paths.data / "adapters" / "fake" / "v1"
+    folder.mkdir(parents=True)
+    (folder / "adapter.gguf").write_bytes(b"GGUF")
+    a.settings.learning.adapters = {"fake": "v1"}
+    a.delete_all_data()
+    assert a.feedback.ratings() == [] and not (a.paths.data / "adapters").exists()
+    assert a.settings.learning.adapters == {}

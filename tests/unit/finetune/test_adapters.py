@@ -104,7 +104,7 @@ def test_an_active_adapter_whose_file_is_gone_is_not_used(tmp_path: Path) -> Non
     ({"liked": -2.5, "disliked": -3.0, "general": -1.5}, 20, False, ["liked_up"]),
     ({"liked": -1.0, "disliked": -1.5, "general": -1.5}, 20, False, ["disliked_down"]),
     ({"liked": -1.0, "disliked": -1.5, "general": -1.5}, 0, True, []),  # no preference step: not judged
-    ({"liked": -1.0, "disliked": -3.0, "general": -1.7}, 20, False, ["general_kept"]),
+    ({"liked": -1.0, "disliked": -3.0, "general": -1.7}, 20, False, ["general_kept"]),  # 0.2 below
 ])
 def test_judge(after: dict, pref: int, passed: bool, reasons: list) -> None:  # type: ignore[type-arg]
     figures = {"before": {"base": {"liked": -2.0, "disliked": -2.0, "general": -1.5}}, "after": after,

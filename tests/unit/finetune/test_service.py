@@ -134,3 +134,31 @@ def test_only_one_job_and_enough_data(setup, tmp_path: Path) -> None:  # type: i
     with pytest.raises(TrainingError) as err:
         few.start()
     assert err.value.code == "training_no_data" and err.value.params["need"] == 10
+
+
+def test_training_gives_way_while_the_facade_answers(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The facade pauses the training process for as long as an answer is on its way.
+    from app.core.assistant import Assistant
+    from tests.fakes.llm import FakeLLM, FakeRegistry, fake_factory
+
+    llm = FakeLLM(reply="one two three four five six", delay=0.1)
+    a = Assistant(llm_factory=fake_factory(llm), registry=FakeRegistry())  # type: ignore[arg-type]
+    a.settings.active_model = "fake"
+    a.settings.memory.extract = False
+    for i in range(14):
+        cid = a.new_conversation().id
+        done = list(a.ask(cid, f"Question number {i}?"))[-1]
+        a.rate_answer(done.message.id, stars=5)
+    monkeypatch.setattr("app.core.finetune.job.TRAINER", FAKE)
+    monkeypatch.setenv("FAKE_TRAINER_STEP_S", "0.05")
+    try:
+        job = a.training.start()
+        while a.training.status().run.step < 2:
+            time.sleep(0.02)
+        seen = []
+        for ev in a.ask(a.new_conversation().id, "Another question?"):
+            seen.append(a.training.status().run.yielding)
+        assert seen and all(seen[1:-1]) and not a.training.status().run.yielding
+        assert job.wait(30) and a.training.status().state == "done"
+    finally:
+        a.close()
