@@ -151,7 +151,7 @@ def test_the_adapter_passes_the_verdict_and_is_activated(trained) -> None:  # ty
 
 def test_liked_answers_become_likelier_and_the_preference_step_lowers_disliked_ones(trained) -> None:  # type: ignore[no-untyped-def]
     paths, _ = trained
-    a = Assistant(paths, settings())
+    a = Assistant(paths)  # the settings the first one saved (the adapter in use among them)
     try:
         (adapter,) = [x for x in a.training.versions() if x.version == "v2"]
         fig = adapter.figures
@@ -166,7 +166,7 @@ def test_liked_answers_become_likelier_and_the_preference_step_lowers_disliked_o
 
 def test_the_taught_line_ends_real_answers_and_rollback_removes_it(trained) -> None:  # type: ignore[no-untyped-def]
     paths, f = trained
-    a = Assistant(paths, settings())
+    a = Assistant(paths)  # the settings the first one saved (the adapter in use among them)
     try:
         assert a.training.active() == "v2"
         held = [r for r in dialogs() if r["split"] == "heldout"]
