@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QPushButton, QWidget
 from app.ui.jobs import JobBridge
 from app.ui.training_texts import TrainingWords, failure_reason
 from app.ui.widgets import Banner
-from app.ui.workers import FunctionWorker, start
+from app.ui.workers import FunctionWorker, start, while_alive
 
 if TYPE_CHECKING:
     from app.core.assistant import Assistant, JobEvent, Verdict
@@ -128,7 +128,7 @@ class TrainingTrigger(QObject):
             return None
         worker = FunctionWorker(due_verdict, self.assistant)
         worker.signals.sig_result.connect(self._on_checked)
-        worker.signals.sig_error.connect(lambda exc: self._on_checked(None))
+        worker.signals.sig_error.connect(while_alive(self, lambda exc: self._on_checked(None)))
         self._worker = worker
         start(worker)
         return worker
@@ -149,8 +149,8 @@ class TrainingTrigger(QObject):
     def _auto_start(self, why: str) -> None:
         self._watch()
         worker = FunctionWorker(self.assistant.training.start)
-        worker.signals.sig_result.connect(lambda _job: self._on_auto_started(why))
-        worker.signals.sig_error.connect(lambda exc: self._on_auto_error(why, exc))
+        worker.signals.sig_result.connect(while_alive(self, lambda _job: self._on_auto_started(why)))
+        worker.signals.sig_error.connect(while_alive(self, lambda exc: self._on_auto_error(why, exc)))
         start(worker)
 
     def _on_auto_started(self, why: str) -> None:

@@ -40,7 +40,7 @@ from app.ui.training_chart import LossChart
 from app.ui.training_settings import LearningSettingsBox
 from app.ui.training_texts import TrainingWords, failure_reason
 from app.ui.training_versions import VersionsBox
-from app.ui.workers import FunctionWorker, start
+from app.ui.workers import FunctionWorker, start, while_alive
 
 if TYPE_CHECKING:
     from app.core.assistant import Adapter, Assistant, JobEvent, Plan, TrainingStatus
@@ -277,8 +277,8 @@ class TrainingTab(QWidget):
         self._seq += 1
         seq = self._seq
         worker = FunctionWorker(read_snapshot, self.assistant)
-        worker.signals.sig_result.connect(lambda snap: self._on_snapshot(seq, snap))
-        worker.signals.sig_error.connect(lambda exc: self._on_snapshot_error(seq, exc))
+        worker.signals.sig_result.connect(while_alive(self, lambda snap: self._on_snapshot(seq, snap)))
+        worker.signals.sig_error.connect(while_alive(self, lambda exc: self._on_snapshot_error(seq, exc)))
         self._keep(worker)
         return worker
 
@@ -367,7 +367,7 @@ class TrainingTab(QWidget):
             self.chart.set_totals(*self._totals)
         self._show_buttons()
         worker = FunctionWorker(self.training.start, resume)
-        worker.signals.sig_result.connect(lambda _job: self._on_started())
+        worker.signals.sig_result.connect(while_alive(self, lambda _job: self._on_started()))
         worker.signals.sig_error.connect(self._on_start_error)
         worker.signals.sig_finished.connect(self._on_start_finished)
         self._keep(worker)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.theme import status_colors
 from app.ui.training_texts import TrainingWords, number, reference_figures
-from app.ui.workers import FunctionWorker, start
+from app.ui.workers import FunctionWorker, start, while_alive
 
 if TYPE_CHECKING:
     from app.core.assistant import Adapter, Assistant
@@ -250,8 +250,8 @@ class VersionsBox(QWidget):
         previous = self.active
         self._update_buttons(busy=True)
         worker = FunctionWorker(fn)
-        worker.signals.sig_result.connect(lambda version: self._on_done(str(version), previous, rolled_back))
-        worker.signals.sig_error.connect(lambda exc: self._on_error(exc, previous))
+        worker.signals.sig_result.connect(while_alive(self, lambda version: self._on_done(str(version), previous, rolled_back)))
+        worker.signals.sig_error.connect(while_alive(self, lambda exc: self._on_error(exc, previous)))
         worker.signals.sig_finished.connect(lambda: self._workers.remove(worker) if worker in self._workers else None)
         self._workers.append(worker)
         start(worker)

@@ -170,3 +170,16 @@ def shutdown(timeout_ms: int = 3000) -> bool:
     for w in list(_alive):
         w.cancel()
     return pool().waitForDone(timeout_ms)
+
+
+def while_alive(owner: QObject, fn: Callable[..., Any]) -> Callable[..., None]:
+    """``fn`` as a worker-signal slot that does nothing once ``owner`` is deleted: a
+    lambda slot is not disconnected with its widget, and a result that arrives after
+    the settings dialog closed must not touch the deleted widgets."""
+    import shiboken6
+
+    def slot(*args: Any) -> None:
+        if shiboken6.isValid(owner):
+            fn(*args)
+
+    return slot

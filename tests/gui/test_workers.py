@@ -94,3 +94,17 @@ def test_function_with_arguments_and_error(qtbot) -> None:  # type: ignore[no-un
     with qtbot.waitSignal(w.signals.sig_finished, timeout=3000):
         start(w)
     assert isinstance(errors[0], ValueError)
+
+
+def test_while_alive_drops_results_for_a_deleted_widget(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    from app.ui.workers import while_alive
+
+    label = QLabel()
+    slot = while_alive(label, lambda text: label.setText(text))
+    slot("shown")
+    assert label.text() == "shown"
+    shiboken6.delete(label)
+    slot("late")  # would raise "Internal C++ object already deleted" unguarded

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.ui.settings_pages.feedback_charts import SharesChart, TrendChart, TrendPoint, VersionBar, VersionsChart
 from app.ui.settings_pages.personas import ui_language
 from app.ui.theme import status_colors
-from app.ui.workers import FunctionWorker, start
+from app.ui.workers import FunctionWorker, start, while_alive
 
 if TYPE_CHECKING:
     from app.core.assistant import Assistant, QualityReport, Summary
@@ -326,8 +326,8 @@ class QualityTab(QWidget):
         self._seq += 1
         seq = self._seq
         worker = FunctionWorker(read_figures, self.assistant, self.persona_filter(), self.period_filter())
-        worker.signals.sig_result.connect(lambda figures: self._on_figures(seq, figures))
-        worker.signals.sig_error.connect(lambda exc: self._on_error(seq, exc))
+        worker.signals.sig_result.connect(while_alive(self, lambda figures: self._on_figures(seq, figures)))
+        worker.signals.sig_error.connect(while_alive(self, lambda exc: self._on_error(seq, exc)))
         worker.signals.sig_finished.connect(lambda: self._workers.remove(worker) if worker in self._workers else None)
         self._workers.append(worker)
         start(worker)
