@@ -218,17 +218,22 @@ def chat_while_training(model: Path, model_id: str, tmp: Path, n: int) -> tuple[
     cancel = CancelToken()
     runner = threading.Thread(target=lambda: _quiet(proc.run, cancel), daemon=True)
     runner.start()
-    while proc.snapshot().phase != "sft":  # wait until it really trains
-        time.sleep(1)
-    time.sleep(5)
+    _wait_steps(proc, cancel, 2)  # it really trains
     proc.yield_cpu(True)
     paused = speed(model_id, None)
     proc.yield_cpu(False)
-    time.sleep(5)
+    _wait_steps(proc, cancel, 1)  # training again before the unpaused measurement
     free = speed(model_id, None)
     cancel.cancel()
     runner.join(60)
     return paused, free
+
+
+def _wait_steps(proc: TrainingProcess, cancel: CancelToken, n: int) -> None:
+    """Until the process has taken ``n`` more training steps."""
+    start = proc.snapshot().step
+    while proc.snapshot().step < start + n or proc.snapshot().phase != "sft":
+        cancel.wait(0.2)
 
 
 def _quiet(fn, cancel):  # type: ignore[no-untyped-def]
