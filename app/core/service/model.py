@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from app.core.llm.base import LLM, ChatRequest, ModelCrashed, ModelError, stream
+from app.core.service.busy import Busy
 from app.core.service.scheduler import LinkedToken, PreemptToken, Priority, QueueFull, QueueTimeout, Ticket, Turnstile
 from app.core.types import (
     Cancelled,
@@ -125,9 +126,7 @@ class ModelService:
         self._closing = threading.Event()
         self._watchdog: threading.Thread | None = None
         self._generating = 0
-        self._busy = 0  # answers on their way (``expecting``)
-        self._busy_lock = threading.Lock()
-        self._busy_listeners: list[Callable[[bool], None]] = []
+        self._busy = Busy()  # answers on their way (``expecting``)
         self.restarts = 0  # restarts performed (diagnostics, tests)
 
     # ---- observation ---------------------------------------------------------------
@@ -307,33 +306,17 @@ class ModelService:
         """Around a question's answer: background work gives way at once (see
         ``Turnstile.expect``), and busy listeners hear of it (a training process
         pauses until the answer is done)."""
-        with self._busy_lock:
-            self._busy += 1
-            first = self._busy == 1
-        if first:
-            self._notify_busy(True)
+        self._busy.enter()
         try:
             with self.turnstile.expect():
                 yield
         finally:
-            with self._busy_lock:
-                self._busy -= 1
-                last = self._busy == 0
-            if last:
-                self._notify_busy(False)
+            self._busy.leave()
 
     def subscribe_busy(self, listener: Callable[[bool], None]) -> Callable[[], None]:
-        """Call ``listener(True)`` when a question starts being answered and
-        ``listener(False)`` when no answer is on its way any more."""
-        self._busy_listeners.append(listener)
-        return lambda: self._busy_listeners.remove(listener) if listener in self._busy_listeners else None
-
-    def _notify_busy(self, busy: bool) -> None:
-        for listener in list(self._busy_listeners):
-            try:
-                listener(busy)
-            except Exception:  # a listener's failure must never cost the answer
-                log.exception("busy listener failed")
+        """``listener(True)`` when a question starts being answered, ``listener(False)``
+        when no answer is on its way any more."""
+        return self._busy.subscribe(listener)
 
     def wait_quiet(self, seconds: float, cancel: CancelToken) -> bool:
         """Wait until no answer has been streaming for ``seconds``; False if cancelled."""
