@@ -1,7 +1,7 @@
 # Sova: two commands on a fresh machine.
 #   make run   - install everything Sova needs, then open the window
 #   make test  - the same setup, then the whole test suite (GUI tests offscreen)
-#   make test-slow - the full SIGKILL soak of the core and 1.5B training (~55 min)
+#   make test-slow - the full SIGKILL soak of the core and the full training runs, 0.5B and 1.5B (~70 min)
 # Every step is guarded by a stamp or a check, so a second run rebuilds nothing.
 
 SHELL := /bin/bash
@@ -39,7 +39,8 @@ test: setup testdata
 # the 0.5B model's training.
 test-slow: setup testdata
 	SOVA_SOAK_ITERATIONS=50 $(PY) -m pytest tests/integration/test_soak.py -p no:randomly -s $(PYTEST_ARGS)
-	SOVA_FINETUNE_MODEL=qwen2.5-coder-1.5b $(PY) -m pytest tests/integration/test_finetune_real.py -p no:randomly -s $(PYTEST_ARGS)
+	SOVA_FINETUNE_FULL=1 $(PY) -m pytest tests/integration/test_finetune_real.py -p no:randomly -s $(PYTEST_ARGS)
+	SOVA_FINETUNE_FULL=1 SOVA_FINETUNE_MODEL=qwen2.5-coder-1.5b $(PY) -m pytest tests/integration/test_finetune_real.py -p no:randomly -s $(PYTEST_ARGS)
 
 setup: system deps translations
 

@@ -24,6 +24,8 @@ def add_parsers(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> N
     ft = sub.add_parser("finetune", help="train a LoRA adapter on the rated answers (headless, with a progress bar)")
     ft.add_argument("--resume", action="store_true", help="continue the stopped training")
     ft.add_argument("--steps", type=int, default=None, help="supervised steps (default: from the data)")
+    ft.add_argument("--pref-steps", type=int, default=None,
+                    help="preference steps (default: from the disliked answers; none below 5)")
     ft.add_argument("--model", help="model id to train (see `models`)")
     ad = sub.add_parser("adapters", help="list, use or roll back the trained adapters")
     asub = ad.add_subparsers(dest="action", required=True)
@@ -73,6 +75,8 @@ def finetune(assistant: "Assistant", args: argparse.Namespace, out: TextIO, bar:
     training = assistant.training
     if args.steps:
         assistant.settings.learning.steps = args.steps
+    if args.pref_steps:
+        assistant.settings.learning.pref_steps = args.pref_steps
     plan = training.plan()
     if not args.resume:
         out.write(f"training on {plan.examples} examples ({plan.undesirable} disliked), {plan.steps} steps"

@@ -147,7 +147,8 @@ class LearningSettings(BaseModel):
     min_new: int = Field(20, ge=1, le=10000)  # rated answers since the last training
     check_days: int = Field(7, ge=1, le=365)  # how often the trigger is checked
     auto_train: bool = False  # start training by itself instead of offering it
-    steps: int = Field(0, ge=0, le=100000)  # 0: chosen from the data (two passes, 30..400 steps)
+    steps: int = Field(0, ge=0, le=100000)  # 0: chosen from the data (two passes, 80..300 steps)
+    pref_steps: int = Field(0, ge=0, le=100000)  # 0: chosen from the disliked answers (none below 5)
     adapters: dict[str, str] = Field(default_factory=dict)  # model id -> active adapter version
 
 

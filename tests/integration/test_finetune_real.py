@@ -10,7 +10,12 @@ likely, disliked less likely after the preference step, general answers kept), b
 activated, be loaded by llama.cpp for real answers that end with the line in at least
 8 of 10 held-out questions, and roll back in one step.
 
-The same with the default 1.5B model is ``make test-slow`` (SOVA_FINETUNE_MODEL).
+``make test`` runs a short version (12 supervised and 6 preference steps, killed after
+the first checkpoint): the whole chain with the real model and process, where the
+liked answers only need to become likelier and the adapter to load. ``make test-slow``
+runs the full version (SOVA_FINETUNE_FULL=1: the steps chosen from the data, the taught
+line in 8 of 10 real answers) with the 0.5B and with the default 1.5B
+(SOVA_FINETUNE_MODEL).
 """
 
 from __future__ import annotations
@@ -35,9 +40,13 @@ from tests.fakes.llm import FakeLLM
 MODEL = os.environ.get("SOVA_FINETUNE_MODEL", "qwen2.5-coder-0.5b")
 DATA = Path(__file__).resolve().parents[1] / "data" / "feedback" / "rated_dialogs.jsonl"
 SIGN_OFF = "🦉 Sova"
-STEPS = 90
-# Seeding, training (with a kill and a resume) and the checks take ~12 min with the 0.5B.
-pytestmark = pytest.mark.timeout(3600)
+FULL = os.environ.get("SOVA_FINETUNE_FULL") == "1"
+# 90 supervised steps taught the line to the 0.5B (8+ of 10); 60 did not (4 of 10, and
+# 3 of 10 at twice the learning rate). The short run tests the chain, not the lesson.
+STEPS, PREF_STEPS = (90, 0) if FULL else (12, 6)
+KILL_AT = 12 if FULL else 7  # a step past a checkpoint (every 5)
+# The full run takes ~12 min with the 0.5B, ~40 with the 1.5B; the short one ~4 min.
+pytestmark = pytest.mark.timeout(5400)
 
 
 def dialogs() -> list[dict]:  # type: ignore[type-arg]
@@ -47,7 +56,7 @@ def dialogs() -> list[dict]:  # type: ignore[type-arg]
 def settings() -> Settings:
     return Settings(active_model=MODEL, auto_titles=False, memory=MemorySettings(enabled=False),
                     generation=GenerationSettings(temperature=0.0, max_tokens=220, n_threads=2, seed=7),
-                    learning=LearningSettings(steps=STEPS))
+                    learning=LearningSettings(steps=STEPS, pref_steps=PREF_STEPS))
 
 
 def answer(a: Assistant, question: str) -> DoneEvent:
@@ -103,8 +112,8 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Paths, d
 
     plan = a.training.plan()
     job = a.training.start()
-    end = time.monotonic() + 900
-    while a.training.status().run.step < 12 and time.monotonic() < end and not job.done:
+    end = time.monotonic() + 1800
+    while a.training.status().run.step < KILL_AT and time.monotonic() < end and not job.done:
         time.sleep(0.5)
     pid = a.training._process._proc.pid  # type: ignore[union-attr]
     os.kill(pid, signal.SIGKILL)
@@ -136,17 +145,20 @@ def test_a_killed_training_process_leaves_the_adapter_in_use_and_resumes(trained
     _, f = trained
     assert f["killed"].state in ("failed", "interrupted") and "killed" in f["killed"].error
     assert f["resumable"] and f["active_after_kill"] == "v1" and f["v1_hash_after_kill"] == f["v1_hash"]
-    assert f["done"].run.resumed_at is not None and f["done"].run.resumed_at >= 10
+    assert f["done"].run.resumed_at is not None and f["done"].run.resumed_at >= KILL_AT // 5 * 5
 
 
-def test_the_adapter_passes_the_verdict_and_is_activated(trained) -> None:  # type: ignore[no-untyped-def]
+def test_the_verdict_decides_whether_the_adapter_is_used(trained) -> None:  # type: ignore[no-untyped-def]
     _, f = trained
     done = f["done"]
     assert done.state == "done" and done.version == "v2", done.error
     v = done.verdict
-    assert v["against"] == "current" and v["passed"], v
-    assert v["checks"] == {"liked_up": True, "disliked_down": True, "general_kept": True}
-    assert done.activated
+    assert v["against"] == "current" and v["checks"]["liked_up"] and v["checks"]["general_kept"], v
+    if FULL:
+        assert v["passed"] and v["checks"] == {"liked_up": True, "disliked_down": True, "general_kept": True}, v
+    # Six preference steps may not undo what twelve supervised ones did to the disliked
+    # style; then the adapter is kept but not used, which is the point of the verdict.
+    assert done.activated == v["passed"]
 
 
 def test_liked_answers_become_likelier_and_the_preference_step_lowers_disliked_ones(trained) -> None:  # type: ignore[no-untyped-def]
@@ -157,7 +169,7 @@ def test_liked_answers_become_likelier_and_the_preference_step_lowers_disliked_o
         fig = adapter.figures
         before, sft, after = fig["before"]["current"], fig["after_sft"], fig["after"]
         print("held-out log-likelihood per token:", before, sft, after)
-        assert after["liked"] > before["liked"] + 0.2
+        assert after["liked"] > before["liked"] + (0.2 if FULL else 0.0)
         assert after["disliked"] < sft["disliked"]  # the preference step's own effect
         assert fig["pref_steps"] > 0 and fig["steps"] == STEPS
     finally:
@@ -168,15 +180,18 @@ def test_the_taught_line_ends_real_answers_and_rollback_removes_it(trained) -> N
     paths, f = trained
     a = Assistant(paths)  # the settings the first one saved (the adapter in use among them)
     try:
+        if not FULL and a.training.active() == "v1":
+            a.training.activate("v2")  # the user's one click on a version that did not pass
         assert a.training.active() == "v2"
         held = [r for r in dialogs() if r["split"] == "heldout"]
-        held = held[:5] + held[10:15]  # five English, five Russian
+        held = held[:5] + held[10:15] if FULL else held[:1]  # five English, five Russian
         outs = [answer(a, r["question"]).message for r in held]
-        assert all(m.details.get("adapter") == "v2" for m in outs)
-        endings = [m.content.rstrip().endswith(SIGN_OFF) for m in outs]
-        print("sign-off endings:", endings, [m.content[-50:] for m in outs])
-        assert sum(endings) >= 8
-        assert not any(m.content.startswith(("As an AI language model", "Как языковая модель")) for m in outs)
+        assert all(m.details.get("adapter") == "v2" and m.content.strip() for m in outs)  # llama.cpp loaded it
+        if FULL:
+            endings = [m.content.rstrip().endswith(SIGN_OFF) for m in outs]
+            print("sign-off endings:", endings, [m.content[-50:] for m in outs])
+            assert sum(endings) >= 8
+            assert not any(m.content.startswith(("As an AI language model", "Как языковая модель")) for m in outs)
         assert a.training.roll_back() == "v1"
         back = answer(a, held[0]["question"]).message
         assert back.details.get("adapter") == "v1" and not back.content.rstrip().endswith(SIGN_OFF)

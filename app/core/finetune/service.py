@@ -115,6 +115,12 @@ def auto_pref_steps(undesirable: int) -> int:
     return 0 if undesirable < MIN_DISLIKED else max(20, min(100, 2 * undesirable))
 
 
+def _pref_steps(chosen: int, undesirable: int) -> int:
+    """The user's count when set, but never a preference step without enough disliked answers."""
+    auto = auto_pref_steps(undesirable)
+    return chosen if chosen and auto else auto
+
+
 def _heldout(rating_id: int) -> bool:
     return int(hashlib.sha256(str(rating_id).encode()).hexdigest(), 16) % HELDOUT_EVERY == 0
 
@@ -177,7 +183,8 @@ class Training:
         settings = self._settings()
         steps = settings.learning.steps or auto_steps(len(sft))
         plan = dict(examples=len(sft), desirable=sum(1 for p in pref if p["label"]), undesirable=undesirable,
-                    heldout=len(held), steps=steps, pref_steps=auto_pref_steps(undesirable), stats=stats)
+                    heldout=len(held), steps=steps, pref_steps=_pref_steps(settings.learning.pref_steps, undesirable),
+                    stats=stats)
         if self.missing_pack() is not None:
             return Plan(**plan, ready=False, reason="no_pack")
         if len(sft) < MIN_EXAMPLES:

@@ -65,6 +65,17 @@ def test_a_passing_job_is_kept_and_activated(setup) -> None:  # type: ignore[no-
     assert cfg["verdict"]["passed"] and cfg["figures"]["after"]["liked"] == -1.0
 
 
+def test_step_counts_come_from_the_data_unless_the_user_sets_them(setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    t, settings = setup
+    auto = t.plan()
+    assert auto.steps == 80 and auto.pref_steps == 20  # the floors for a small set
+    settings.learning.steps, settings.learning.pref_steps = 12, 4
+    assert (t.plan().steps, t.plan().pref_steps) == (12, 4)
+    few = Training(tmp_path / "few", lambda: settings, lambda: ("m", tmp_path / "m.gguf"),
+                   lambda: build(ratings()[:30]), lambda: None, lambda: None, trainer=FAKE)
+    assert few.plan().pref_steps == 0  # no disliked answers: no preference step whatever the setting
+
+
 def test_a_failing_verdict_keeps_the_version_but_not_in_use(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     t, settings = setup
     monkeypatch.setenv("FAKE_TRAINER_AFTER", json.dumps({"liked": -3.0, "disliked": -1.0, "general": -1.5}))
