@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.core.config import GenerationSettings, RemoteSettings
 from app.ui import i18n
+from app.ui.settings_remote import build_remote, remote_error_text
 from app.ui.workers import FunctionWorker, start
 
 if TYPE_CHECKING:
@@ -223,61 +223,7 @@ class SettingsDialog(QDialog):
         return models
 
     def _build_remote(self, parent: QWidget) -> None:
-        """The backend choice and the OpenAI-compatible server's address, model and key."""
-        r = self.assistant.settings.remote
-        self.backend_label = QLabel(parent)
-        self.backend_combo = QComboBox(parent)
-        self.backend_combo.setObjectName("backendCombo")
-        self.backend_combo.addItem("", "local")
-        self.backend_combo.addItem("", "remote")
-        self.backend_combo.setCurrentIndex(max(0, self.backend_combo.findData(self.assistant.settings.backend)))
-        self.backend_combo.currentIndexChanged.connect(lambda _: self._show_backend())
-        self.backend_form = QFormLayout()
-        self.backend_form.addRow(self.backend_label, self.backend_combo)
-
-        self.remote_box = QWidget(parent)
-        self.remote_box.setObjectName("remoteBackend")
-        self.remote_url = QLineEdit(r.base_url, self.remote_box)
-        self.remote_url.setObjectName("remoteUrl")
-        self.remote_model = QComboBox(self.remote_box)
-        self.remote_model.setObjectName("remoteModel")
-        self.remote_model.setEditable(True)  # a model the list does not show can be typed
-        self.remote_model.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        if r.model:
-            self.remote_model.addItem(r.model)
-        self.remote_model.setCurrentText(r.model)
-        self.remote_connect = QPushButton(self.remote_box)
-        self.remote_connect.setObjectName("remoteConnect")
-        self.remote_connect.clicked.connect(self.check_remote)
-        model_row = QHBoxLayout()
-        model_row.addWidget(self.remote_model, 1)
-        model_row.addWidget(self.remote_connect)
-        self.remote_key = QLineEdit(self.remote_box)
-        self.remote_key.setObjectName("remoteKey")
-        self.remote_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.remote_forget_key = QPushButton(self.remote_box)
-        self.remote_forget_key.setObjectName("remoteForgetKey")
-        self.remote_forget_key.clicked.connect(self.forget_remote_key)
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.remote_key, 1)
-        key_row.addWidget(self.remote_forget_key)
-        self.remote_vision = QCheckBox(self.remote_box)
-        self.remote_vision.setObjectName("remoteVision")
-        self.remote_vision.setChecked(r.vision)
-        self.remote_status = QLabel(self.remote_box)
-        self.remote_status.setObjectName("remoteStatus")
-        self.remote_status.setWordWrap(True)
-        self.remote_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._remote_labels = [QLabel(self.remote_box) for _ in range(3)]
-        form = QFormLayout(self.remote_box)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self._remote_labels[0], self.remote_url)
-        form.addRow(self._remote_labels[1], model_row)
-        form.addRow(self._remote_labels[2], key_row)
-        form.addRow("", self.remote_vision)
-        form.addRow(self.remote_status)
-        self._key_forgotten = False
-        self._check_worker: FunctionWorker | None = None
+        build_remote(self, parent)
 
     def _show_backend(self) -> None:
         remote = self.backend_combo.currentData() == "remote"
@@ -484,30 +430,7 @@ class SettingsDialog(QDialog):
 
     def remote_error_text(self, exc: BaseException) -> str:
         """A translated sentence for a remote backend error (by its code), else its English text."""
-        code = getattr(exc, "code", "")
-        params: dict[str, object] = getattr(exc, "params", {}) or {}
-        url = self.remote_url.text().strip()
-        texts = {
-            "backend_refused": self.tr("Nothing is listening at %1. Start the server, or check the address and port."),
-            "backend_unknown_host": self.tr("The server name “%2” does not resolve. Check the address."),
-            "backend_unreachable": self.tr("Could not connect to %1."),
-            "backend_auth": self.tr("The server refused access (%2). Check the API key."),
-            "backend_timeout": self.tr("The server at %1 did not answer in time."),
-            "backend_protocol": self.tr("The server at %1 does not answer like an OpenAI-compatible API."),
-            "backend_not_found": self.tr("%1 is not the address of an OpenAI-compatible API (it usually ends in /v1)."),
-            "backend_model_not_found": self.tr("The server has no model “%2”."),
-            "backend_no_models": self.tr("The server at %1 offers no models."),
-            "backend_server_error": self.tr("The server at %1 failed with an internal error (%2)."),
-            "backend_bad_url": self.tr("“%1” is not a usable server address."),
-            "backend_busy": self.tr("The server at %1 is busy. Try again shortly."),
-            "backend_dropped": self.tr("The server at %1 closed the connection."),
-        }
-        second = {"backend_unknown_host": "host", "backend_auth": "status", "backend_model_not_found": "model",
-                  "backend_server_error": "status"}.get(code, "")
-        template = texts.get(code)
-        if template is None:
-            return str(exc)
-        return template.replace("%1", url).replace("%2", str(params.get(second, "")))
+        return remote_error_text(exc, self.remote_url.text().strip())
 
     def forget_remote_key(self) -> None:
         """Remove the stored API key now (the field is cleared too)."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QDialogButtonBox
 
 from tests.fakes.openai_server import FakeOpenAI
@@ -37,6 +38,9 @@ def dialog(qtbot, assistant):  # type: ignore[no-untyped-def]
     d.show_page("models")
     yield d
     assert workers.shutdown(5000)
+    # Gone before the assistant closes: a later language change must not reach its pages.
+    d.close()
+    shiboken6.delete(d)
 
 
 def test_server_backend_connect_and_save(qtbot, dialog, assistant, server, file_keyring, sova_home: Path) -> None:  # type: ignore[no-untyped-def]
