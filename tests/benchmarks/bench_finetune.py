@@ -1,9 +1,10 @@
 """Local LoRA training on this machine: time, memory, and what it costs the chat.
 
 For each model (default: the 0.5B and the 1.5B) it
-1. trains on N rated dialogs (default 100: the 60 of tests/data/feedback/rated_dialogs.jsonl
-   with their disliked answers, the 36 rated answers of fewshot.jsonl and 4 general
-   questions' references), through the real training process, as Sova runs it (lowest
+1. trains on N rated dialogs (default 100, a quarter of them disliked, as when Sova offers
+   training: the liked answers of tests/data/feedback/rated_dialogs.jsonl (60), then the
+   rated answers of fewshot.jsonl and general questions' references; the disliked ones
+   from rated_dialogs.jsonl), through the real training process, as Sova runs it (lowest
    priority, steps chosen from the data); prints wall time, seconds per step, the peak
    memory of the process, and the held-out figures and verdict;
 2. measures generation speed with the new adapter against without it (same prompts,
@@ -56,7 +57,8 @@ def model_file(model_id: str) -> Path:
 
 
 def rated(n: int) -> list[Rating]:
-    """n rated answers with a copy of the prompt each had (liked, and disliked ones)."""
+    """n rated answers, three in four liked and one in four disliked, each with a copy
+    of the prompt it had."""
     system = Settings().system_prompt
     items: list[tuple[str, str, str, int]] = []  # lang, question, answer, stars
     for line in (DATA / "feedback" / "rated_dialogs.jsonl").read_text(encoding="utf-8").splitlines():
@@ -69,8 +71,10 @@ def rated(n: int) -> list[Rating]:
     for line in (DATA / "eval" / "general.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         items.append((r["lang"], r["question"], r["reference"], 4))
-    liked = [i for i in items if i[3] >= 4][:n]
-    disliked = [i for i in items if i[3] < 4]
+    # As when Sova offers training: a quarter disliked (the trigger asks above a fifth).
+    n_bad = n // 4
+    liked = [i for i in items if i[3] >= 4][:n - n_bad]
+    disliked = [i for i in items if i[3] < 4][:n_bad]
     out = []
     for k, (lang, q, a, stars) in enumerate(liked + disliked):
         messages = prompts.build_messages(system, [Message(Role.USER, q)], (), lang)  # type: ignore[arg-type]

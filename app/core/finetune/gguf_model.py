@@ -2,10 +2,13 @@
 
 Weights are dequantized one tensor at a time into a transformers ``Qwen2ForCausalLM``
 built on the meta device, so loading never holds two copies (transformers' own GGUF
-loader peaks near twice the model). The transformer's linear layers are float32 (the
-fast path on CPUs without AMX); the 151,936-row embedding and output matrices, which
-training never changes, stay float16: the embedding is a lookup, and the output
-layer (``Head``) multiplies only the positions that carry a loss, in float32 slices.
+loader peaks near twice the model). The transformer's linear layers are bfloat16 where
+the CPU multiplies bfloat16 natively (``bf16_native``: AVX512-BF16 or AMX; the training
+step then runs under bfloat16 autocast, twice as fast as float32 on this machine's
+Xeon with the same losses to two decimals) and float32 elsewhere (bfloat16 emulated is
+no faster). The 151,936-row embedding and output matrices, which training never
+changes, stay float16: the embedding is a lookup, and the output layer (``Head``)
+multiplies only the positions that carry a loss, in float32 slices, under autocast too.
 That keeps the 1.5B model's training process under 8 GB.
 
 Texts are tokenized by llama.cpp itself (a vocabulary-only load) with the GGUF's chat
@@ -113,20 +116,26 @@ class Head:
 
         weight = self.weight
 
+        # Always float32, also under bfloat16 autocast: the log-softmax over 150,000
+        # logits is what the loss and the verdict's figures are made of.
         class _Fn(torch.autograd.Function):
             @staticmethod
             def forward(ctx: Any, h: "torch.Tensor") -> "torch.Tensor":
-                ctx.save_for_backward(h)
-                return torch.cat([h @ weight[i:i + HEAD_SLICE_ROWS].float().T
-                                  for i in range(0, weight.shape[0], HEAD_SLICE_ROWS)], dim=-1)
+                ctx.dtype = h.dtype
+                with torch.autocast("cpu", enabled=False):
+                    h = h.float()
+                    return torch.cat([h @ weight[i:i + HEAD_SLICE_ROWS].float().T
+                                      for i in range(0, weight.shape[0], HEAD_SLICE_ROWS)], dim=-1)
 
             @staticmethod
             def backward(ctx: Any, grad: "torch.Tensor") -> "torch.Tensor":
                 out = None
-                for i in range(0, weight.shape[0], HEAD_SLICE_ROWS):
-                    part = grad[..., i:i + HEAD_SLICE_ROWS] @ weight[i:i + HEAD_SLICE_ROWS].float()
-                    out = part if out is None else out + part
-                return out
+                with torch.autocast("cpu", enabled=False):
+                    grad = grad.float()
+                    for i in range(0, weight.shape[0], HEAD_SLICE_ROWS):
+                        part = grad[..., i:i + HEAD_SLICE_ROWS] @ weight[i:i + HEAD_SLICE_ROWS].float()
+                        out = part if out is None else out + part
+                return out.to(ctx.dtype)
 
         return _Fn.apply(hidden)
 
@@ -156,14 +165,30 @@ class BaseModel:
     model: Any  # transformers Qwen2ForCausalLM; its lm_head is unused
     head: Head
     info: BaseInfo
+    bf16: bool = False  # linear layers in bfloat16: run it under ``autocast()``
+
+    def autocast(self) -> Any:
+        """The context its forward passes run in (bfloat16 autocast, or nothing)."""
+        import torch
+
+        return torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16)
 
     def hidden(self, input_ids: "torch.Tensor") -> "torch.Tensor":
         return self.model.model(input_ids=input_ids, use_cache=False).last_hidden_state
 
 
-def load(path: Path, progress: Callable[[float], None] = lambda f: None) -> BaseModel:
-    """Read a GGUF into a trainable model (see the module docstring). Raises
-    UnsupportedModel."""
+def bf16_native() -> bool:
+    """Whether this CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace")
+    except OSError:  # not Linux: no way to tell cheaply, so the safe float32
+        return False
+    return any(f in flags.split() for f in ("avx512_bf16", "amx_bf16"))
+
+
+def load(path: Path, progress: Callable[[float], None] = lambda f: None, bf16: bool = False) -> BaseModel:
+    """Read a GGUF into a trainable model (see the module docstring), its linear layers
+    bfloat16 when ``bf16``. Raises UnsupportedModel."""
     import gguf
     import numpy as np
     import torch
@@ -193,6 +218,8 @@ def load(path: Path, progress: Callable[[float], None] = lambda f: None) -> Base
         elif name in params:
             param = params[name]
             value = torch.from_numpy(np.array(array, dtype=np.float32)).reshape(param.shape)  # a copy: the GGUF is read-only
+            if bf16 and value.dim() == 2:  # the linear layers (norms stay float32)
+                value = value.to(torch.bfloat16)
             module_name, _, attr = name.rpartition(".")
             module = model.get_submodule(module_name)
             setattr(module, attr, torch.nn.Parameter(value, requires_grad=False))
@@ -211,7 +238,7 @@ def load(path: Path, progress: Callable[[float], None] = lambda f: None) -> Base
         if buf.is_meta:
             raise UnsupportedModel(f"the loader left {name} unset")
     model.eval()
-    return BaseModel(model, Head(head if head is not None else embed), info)
+    return BaseModel(model, Head(head if head is not None else embed), info, bf16)
 
 
 # ---- tokens --------------------------------------------------------------------------

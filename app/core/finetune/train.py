@@ -57,7 +57,8 @@ class TrainConfig:
     anchor: float = 1.0  # weight of the liked answers' own loss in the preference step
     seed: int = 1234
     threads: int = 0  # 0: all physical cores
-    checkpointing: bool = False  # gradient checkpointing (big models: memory for time)
+    checkpointing: bool = False  # gradient checkpointing in float32 (big models: memory for time)
+    precision: str = "auto"  # "bfloat16" where the CPU has it natively (auto), or "float32"
     current: str = ""  # peft weights of the adapter in use, to compare against ("" none)
     general: str = ""  # a general reference set (JSON lines) for the regression check
 
@@ -135,8 +136,9 @@ def answer_logprobs(base: Any, model: Any, ex: Example) -> "Any":
     import torch
 
     ids = torch.tensor([ex.tokens])
-    hidden = model.model.model(input_ids=ids, use_cache=False).last_hidden_state[0]
-    logits = base.head(hidden[ex.start - 1:-1])
+    with base.autocast():
+        hidden = model.model.model(input_ids=ids, use_cache=False).last_hidden_state[0]
+        logits = base.head(hidden[ex.start - 1:-1])
     targets = torch.tensor(ex.tokens[ex.start:])
     return torch.log_softmax(logits, dim=-1).gather(1, targets[:, None])[:, 0]
 
@@ -163,6 +165,24 @@ def mean_ll(base: Any, model: Any, examples: Sequence[Example], content_only: bo
 
 
 # ---- the run ------------------------------------------------------------------------------
+
+
+def _update(loss: Any, params: Sequence[Any], optimizer: Any) -> None:
+    """One optimiser step on ``loss`` (gradients clipped to norm 1)."""
+    import torch
+
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    optimizer.step()
+    optimizer.zero_grad(set_to_none=True)
+
+
+def _figures(base: Any, model: Any, desirable: Sequence[Any], undesirable: Sequence[Any],
+             general: Sequence[Any]) -> dict[str, float | None]:
+    """Mean log-likelihood per token of the held-out liked and disliked answers and of
+    the general set's answers (their content only)."""
+    return {"liked": mean_ll(base, model, desirable), "disliked": mean_ll(base, model, undesirable),
+            "general": mean_ll(base, model, general, content_only=True)}
 
 
 def _checkpoint(job: Path, model: Any, optimizer: Any, phase: str, step: int, extra: dict[str, Any]) -> None:
@@ -198,7 +218,8 @@ def run(job: Path, stop: Callable[[], bool] = lambda: False) -> dict[str, Any]:
     random.seed(cfg.seed)
     t_start = time.monotonic()
     progress.event(kind="phase", phase="load")
-    base = gguf_model.load(Path(cfg.base), lambda f: None)
+    bf16 = cfg.precision == "bfloat16" or (cfg.precision == "auto" and gguf_model.bf16_native())
+    base = gguf_model.load(Path(cfg.base), lambda f: None, bf16=bf16)
     chat = gguf_model.ChatTokens(Path(cfg.base))
     sft = tokenize(_read_jsonl(job / "sft.jsonl"), chat, cfg.max_tokens)
     pref = tokenize(_read_jsonl(job / "pref.jsonl"), chat, cfg.max_tokens)
@@ -208,7 +229,7 @@ def run(job: Path, stop: Callable[[], bool] = lambda: False) -> dict[str, Any]:
         raise SystemExit("no training examples fit the token limit")
     model = get_peft_model(base.model, LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, lora_dropout=0.05,
                                                   target_modules=list(cfg.targets), bias="none"))
-    if cfg.checkpointing:
+    if cfg.checkpointing and not bf16:  # bfloat16 halves the weights: the memory is there
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     params = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.0)
@@ -233,8 +254,7 @@ def run(job: Path, stop: Callable[[], bool] = lambda: False) -> dict[str, Any]:
     if state is None or not (job / "before.json").exists():
         progress.event(kind="phase", phase="evaluate_before")
         with model.disable_adapter():
-            before = {"base": {"liked": mean_ll(base, model, desirable), "disliked": mean_ll(base, model, undesirable),
-                               "general": mean_ll(base, model, general, content_only=True)}}
+            before = {"base": _figures(base, model, desirable, undesirable, general)}
         if cfg.current:
             before["current"] = _with_weights(model, cfg.current, base, desirable, undesirable, general)
         _write_json(job / "before.json", before)
@@ -252,21 +272,16 @@ def run(job: Path, stop: Callable[[], bool] = lambda: False) -> dict[str, Any]:
             for g in optimizer.param_groups:
                 g["lr"] = _lr_at(step + 1, cfg.steps, cfg.lr)
             loss = -answer_logprobs(base, model, ex).mean()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
+            _update(loss, params, optimizer)
             step += 1
-            progress.step("sft", step, cfg.steps, float(loss), done_before)
+            progress.step("sft", step, cfg.steps, loss.item(), done_before)
             if step % CHECKPOINT_EVERY == 0 or step == cfg.steps:
                 _checkpoint(job, model, optimizer, phase, step, {})
         n_bad = sum(1 for e in pref if not e.label)
         if cfg.pref_steps and n_bad >= MIN_DISLIKED:
             # The held-out figures between the two steps, to tell what each one did.
             model.eval()
-            _write_json(job / "after_sft.json", {"liked": mean_ll(base, model, desirable),
-                                                 "disliked": mean_ll(base, model, undesirable),
-                                                 "general": mean_ll(base, model, general, content_only=True)})
+            _write_json(job / "after_sft.json", _figures(base, model, desirable, undesirable, general))
             model.train()
             phase, step = "pref", 0
             optimizer = torch.optim.AdamW(params, lr=cfg.pref_lr, weight_decay=0.0)
@@ -309,19 +324,15 @@ def run(job: Path, stop: Callable[[], bool] = lambda: False) -> dict[str, Any]:
                 loss = 1 - torch.sigmoid(cfg.beta * reward if pref[i].label else -cfg.beta * reward)
                 if pref[i].label:
                     loss = loss - cfg.anchor * lp.mean()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
+            _update(loss, params, optimizer)
             step += 1
-            progress.step("pref", step, cfg.pref_steps, float(loss), done_before)
+            progress.step("pref", step, cfg.pref_steps, loss.item(), done_before)
             if step % CHECKPOINT_EVERY == 0 or step == cfg.pref_steps:
                 _checkpoint(job, model, optimizer, phase, step, {"ref": ref})
 
     model.eval()
     progress.event(kind="phase", phase="evaluate_after")
-    figures["after"] = {"liked": mean_ll(base, model, desirable), "disliked": mean_ll(base, model, undesirable),
-                        "general": mean_ll(base, model, general, content_only=True)}
+    figures["after"] = _figures(base, model, desirable, undesirable, general)
     if (job / "after_sft.json").exists():
         figures["after_sft"] = json.loads((job / "after_sft.json").read_text(encoding="utf-8"))
     progress.event(kind="phase", phase="write")
@@ -336,7 +347,8 @@ def run(job: Path, stop: Callable[[], bool] = lambda: False) -> dict[str, Any]:
     figures.update({
         "examples": len(sft), "preference_examples": len(pref), "heldout": len(heldout), "general": len(general),
         "steps": cfg.steps, "pref_steps": cfg.pref_steps if sum(1 for e in pref if not e.label) >= MIN_DISLIKED else 0,
-        "seconds": round(time.monotonic() - t_start, 1), "threads": threads, "rank": cfg.rank, "alpha": cfg.alpha,
+        "seconds": round(time.monotonic() - t_start, 1), "threads": threads,
+        "precision": "bfloat16" if bf16 else "float32", "rank": cfg.rank, "alpha": cfg.alpha,
         "targets": list(cfg.targets), "peak_rss_mb": _peak_rss_mb(),
     })
     _write_json(job / "result.json", figures)
@@ -393,8 +405,7 @@ def _with_weights(model: Any, path: str, base: Any, desirable: list[Example], un
     saved = {k: v.clone() for k, v in get_peft_model_state_dict(model).items()}
     try:
         set_peft_model_state_dict(model, load_file(path))
-        return {"liked": mean_ll(base, model, desirable), "disliked": mean_ll(base, model, undesirable),
-                "general": mean_ll(base, model, general, content_only=True)}
+        return _figures(base, model, desirable, undesirable, general)
     except Exception as exc:  # a damaged old adapter: compare against the base only
         log.warning("cannot read the adapter in use (%s): %s", path, exc)
         return {}
