@@ -226,6 +226,9 @@ class BubbleDelegate(QStyledItemDelegate):
         extra = ""
         if not user and message.model:
             extra = f" · {html.escape(message.model)}"
+            adapter = (message.details or {}).get("adapter")
+            if adapter:  # the version fine-tuned on the user's ratings that wrote it
+                extra += " · " + html.escape(self.tr("adapter %1").replace("%1", str(adapter)))
         elif user and (message.details or {}).get("spoken"):
             extra = " · " + html.escape(self.tr("by voice"))
         header.setHtml(f"<b>{html.escape(who)}</b><span style='color:{pal.color(QPalette.ColorRole.PlaceholderText).name()}'>{extra}</span>")

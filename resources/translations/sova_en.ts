@@ -144,6 +144,10 @@
         <translation>Sova</translation>
     </message>
     <message>
+        <source>adapter %1</source>
+        <translation>adapter %1</translation>
+    </message>
+    <message>
         <source>by voice</source>
         <translation>by voice</translation>
     </message>

@@ -144,6 +144,10 @@
         <translation>Сова</translation>
     </message>
     <message>
+        <source>adapter %1</source>
+        <translation>адаптер %1</translation>
+    </message>
+    <message>
         <source>by voice</source>
         <translation>голосом</translation>
     </message>

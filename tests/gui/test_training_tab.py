@@ -148,6 +148,14 @@ def test_a_run_shows_progress_and_loss_then_the_verdict_and_the_new_adapter(qtbo
     assert assistant.training.active() == "v1"
     qtbot.waitUntil(lambda: window.model_label.text() == "Fake model · adapter v1", timeout=3000)
     dialog.reject()
+    # Each answer names the adapter that wrote it.
+    chat = window.chat
+    chat.input.setPlainText("And now?")
+    with qtbot.waitSignal(chat.sig_answer_done, timeout=10000):
+        chat.submit()
+    row = chat.model.rowCount() - 1
+    assert chat.model.message(row).details.get("adapter") == "v1"
+    assert "Fake model · adapter v1" in chat.view.delegate.layout_for(chat.model.index(row)).header.toPlainText()
 
 
 def test_a_failed_verdict_keeps_the_adapter_in_use(qtbot, window, assistant, script, training, monkeypatch) -> None:  # type: ignore[no-untyped-def]
