@@ -32,7 +32,7 @@ STACK = (
 )
 # CPU features llama.cpp, CTranslate2 and torch choose their kernels by.
 CPU_FLAGS = ("SSE3", "SSSE3", "SSE41", "SSE42", "AVX", "F16C", "FMA3", "AVX2", "AVX512F",
-             "AVX512_VNNI", "AVX_VNNI", "NEON", "ASIMD", "SVE")
+             "AVX512_VNNI", "AVX_VNNI", "AVX512BF16", "NEON", "ASIMD", "SVE")
 _SECRET_KEY = re.compile(r"(^|_)(token|secret|password|passwd|api_?key|key|credentials?)$", re.I)
 _URL_USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 RECENT_LOG_LINES = 50
@@ -79,7 +79,8 @@ def os_info() -> dict[str, Any]:
 
 
 def cpu_flags() -> dict[str, bool]:
-    """Which SIMD features this CPU has (AVX2 decides which llama.cpp kernels run)."""
+    """Which SIMD features this CPU has (AVX2 decides which llama.cpp kernels run;
+    AVX512BF16 whether training runs in bfloat16)."""
     try:
         try:
             from numpy._core._multiarray_umath import __cpu_features__ as features  # numpy 2
@@ -91,7 +92,8 @@ def cpu_flags() -> dict[str, bool]:
         m = re.search(r"^flags\s*:\s*(.*)$", text, re.M)
         flags = set(m.group(1).split()) if m else set()
         names = {"SSE3": "pni", "SSSE3": "ssse3", "SSE41": "sse4_1", "SSE42": "sse4_2", "AVX": "avx",
-                 "F16C": "f16c", "FMA3": "fma", "AVX2": "avx2", "AVX512F": "avx512f"}
+                 "F16C": "f16c", "FMA3": "fma", "AVX2": "avx2", "AVX512F": "avx512f",
+                 "AVX512BF16": "avx512_bf16"}
         return {k: v in flags for k, v in names.items()}
 
 

@@ -178,12 +178,10 @@ class BaseModel:
 
 
 def bf16_native() -> bool:
-    """Whether this CPU multiplies bfloat16 in hardware (AVX512-BF16 or AMX)."""
-    try:
-        flags = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace")
-    except OSError:  # not Linux: no way to tell cheaply, so the safe float32
-        return False
-    return any(f in flags.split() for f in ("avx512_bf16", "amx_bf16"))
+    """Whether this CPU multiplies bfloat16 in hardware (AVX512-BF16; every CPU with AMX has it)."""
+    from app.core.diagnostics import cpu_flags
+
+    return cpu_flags().get("AVX512BF16", False)
 
 
 def load(path: Path, progress: Callable[[float], None] = lambda f: None, bf16: bool = False) -> BaseModel:
