@@ -9,6 +9,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
+# The package registries drop connections mid-download now and then (a 175 MB Qt wheel
+# stalled at 46 MB and failed the whole setup): pip retries and resumes, and each
+# install is tried three times, a pause apart, before setup gives up.
+EXTRAS := .[models,dev,training]
+PIP_NET := --retries 10 --timeout 60
+PIP_INSTALL = for attempt in 1 2 3; do $(PIP) install $(PIP_NET) $(1) && break; \
+	if [ $$attempt = 3 ]; then exit 1; fi; \
+	echo "pip install failed (attempt $$attempt of 3), retrying in 20 s..."; sleep 20; done
 LLAMA_VERSION := 0.3.36
 TORCH_VERSION := 2.13.0
 # Portable llama.cpp build: the native build segfaults in llama_decode on CPUs with
@@ -53,12 +61,12 @@ system:
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip wheel setuptools
+	@$(call PIP_INSTALL,-q --upgrade pip wheel setuptools)
 
 venv: $(PY)
 
 $(VENV)/.torch: | $(PY)
-	$(PIP) install -q torch==$(TORCH_VERSION)
+	@$(call PIP_INSTALL,-q --resume-retries 20 torch==$(TORCH_VERSION))
 	@touch $@
 
 $(VENV)/.llama: | $(PY)
@@ -68,11 +76,11 @@ $(VENV)/.llama: | $(PY)
 		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
 		$(PIP) wheel --no-deps --no-cache-dir -w $(WHEELHOUSE) llama-cpp-python==$(LLAMA_VERSION); \
 	fi
-	$(PIP) install -q $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
+	@$(call PIP_INSTALL,-q $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl)
 	@touch $@
 
 $(VENV)/.deps: pyproject.toml $(VENV)/.torch $(VENV)/.llama
-	$(PIP) install -q -e ".[models,dev,training]"
+	@$(call PIP_INSTALL,-q --resume-retries 20 -e "$(EXTRAS)")
 	@touch $@
 
 deps: $(VENV)/.deps

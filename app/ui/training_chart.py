@@ -89,8 +89,13 @@ class LossChart(Chart):
             self.series[phase].replace([QPointF(shift + s, v) for s, v in pts])
         self.series["pref"].setVisible(self._pref_total > 0 or any(p == "pref" for p, _ in self._points))
         last = max([offset + self._pref_total, *(offset + s for (p, s) in self._points if p == "pref"), 1])
-        self.x_axis.setRange(0, last)
-        self.x_axis.setTickCount(min(11, max(2, last + 1)))
+        # Ticks on whole, round step numbers (0, 20, 40, ...): evenly spaced ticks over
+        # 116 steps fell between steps and "%d" labelled 11.6 as 11.
+        step = tick_step(last)
+        self.x_axis.setRange(0, step * -(-last // step))
+        self.x_axis.setTickType(QValueAxis.TickType.TicksDynamic)
+        self.x_axis.setTickAnchor(0)
+        self.x_axis.setTickInterval(step)
         values = list(self._points.values())
         top = max(values) if values else 1.0
         bottom = min(values) if values else 0.0
@@ -98,3 +103,13 @@ class LossChart(Chart):
         lo = 0.0 if bottom < 0.5 * top else bottom - 0.1 * (top - bottom)
         self.y_axis.setRange(lo, top + 0.08 * max(top - lo, 0.1))
         self.y_axis.applyNiceNumbers()
+
+
+def tick_step(last: int, most: int = 10) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... that splits 0..last into at most ``most`` parts."""
+    scale = 1
+    while True:
+        for base in (1, 2, 5):
+            if base * scale * most >= last:
+                return base * scale
+        scale *= 10

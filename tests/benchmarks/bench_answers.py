@@ -24,6 +24,10 @@ every second question. ``--limit 16`` took 33-42 min; ``--limit 0 --baseline-eve
     .venv/bin/python tests/benchmarks/bench_answers.py [--split heldout|dev|all]
         [--models qwen2.5-coder-1.5b,qwen2.5-coder-0.5b] [--limit N] [--baseline-every N]
         [--small-every N] [--no-baseline] [--save FILE] [--adapter FOLDER]
+
+With an adapter, name the model twice to compare in one run: ``--models
+qwen2.5-coder-1.5b,qwen2.5-coder-1.5b --adapter FOLDER --small-every 1`` (the first
+answers with the adapter, the second without).
 """
 
 from __future__ import annotations
@@ -335,10 +339,12 @@ def main() -> int:
     saved: dict[str, Any] = {}
     for n, model_id in enumerate(args.models.split(",")):
         asked = items if n == 0 else items[:: max(1, args.small_every)]
+        with_adapter = args.adapter is not None and n == 0
+        name = model_id + (" + adapter" if with_adapter else "")
         res = run_model(model_id, home, asked, baseline=not args.no_baseline and n == 0,
-                        baseline_every=args.baseline_every, adapter=args.adapter if n == 0 else None)
-        ok &= report(model_id, res, goals=n == 0 and args.split == "heldout")
-        saved[model_id] = [{"id": s.item.id, "text": s.text, "fact": s.fact, "language_ok": s.language_ok,
+                        baseline_every=args.baseline_every, adapter=args.adapter if with_adapter else None)
+        ok &= report(name, res, goals=n == 0 and args.split == "heldout")
+        saved[name] = [{"id": s.item.id, "text": s.text, "fact": s.fact, "language_ok": s.language_ok,
                             "refused": s.refused, "cited": s.cited, "precise": s.cited_precise,
                             "dangling": s.dangling, "ttft": s.ttft_s, "passages": s.passages,
                             "citations": s.citations}

@@ -76,7 +76,7 @@ fi
 
 sdist() {  # sdist NAME==VER -> unpacked into $work/NAME
   local name="${1%%==*}"
-  "$PY" -m pip download -q --no-deps --no-binary :all: -d "$work/dl-$name" "$1" >"$work/pip.log" 2>&1 \
+  "$PY" -m pip download -q --retries 10 --timeout 60 --no-deps --no-binary :all: -d "$work/dl-$name" "$1" >"$work/pip.log" 2>&1 \
     || { cat "$work/pip.log"; exit 1; }
   mkdir -p "$work/$name"
   tar -xzf "$work/dl-$name"/*.tar.gz -C "$work/$name" --strip-components=1
