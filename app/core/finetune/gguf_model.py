@@ -8,8 +8,8 @@ step then runs under bfloat16 autocast, twice as fast as float32 on this machine
 Xeon with the same losses to two decimals) and float32 elsewhere (bfloat16 emulated is
 no faster). The 151,936-row embedding and output matrices, which training never
 changes, stay float16: the embedding is a lookup, and the output layer (``Head``)
-multiplies only the positions that carry a loss, in float32 slices, under autocast too.
-That keeps the 1.5B model's training process under 8 GB.
+multiplies only the positions that carry a loss, in float32 slices, under autocast too,
+fused with the log-softmax. That keeps the 1.5B model's training process under 8 GB.
 
 Texts are tokenized by llama.cpp itself (a vocabulary-only load) with the GGUF's chat
 template, so training sees exactly the tokens inference sees.
@@ -105,16 +105,27 @@ def read_info(path: Path) -> BaseInfo:
 
 
 class Head:
-    """The output layer on chosen positions: float16 weights, float32 maths in slices,
-    gradient to the hidden states only (the weights are frozen)."""
+    """The output layer on chosen positions, fused with the log-softmax: float16 weights,
+    float32 maths in slices, gradient to the hidden states only (the weights are frozen).
+
+    It returns the log-probability of each position's target token and never holds the
+    positions × 151,936 logits: a running log-sum-exp over the slices forward, the
+    slices recomputed backward. Full logits, their log-softmax and its gradient cost
+    ~2 MB a token of answer (0.8 GB for a 400-token answer), which pushed a long
+    example of the 1.5B past 8 GB even with checkpointing."""
 
     def __init__(self, weight: "torch.Tensor") -> None:
         self.weight = weight  # (vocab, n_embd), float16
 
-    def __call__(self, hidden: "torch.Tensor") -> "torch.Tensor":
+    def logprobs(self, hidden: "torch.Tensor", targets: "torch.Tensor") -> "torch.Tensor":
+        """log p(targets[i] | hidden[i]) for each position ``i`` (a tensor of positions)."""
         import torch
 
         weight = self.weight
+        rows = range(0, weight.shape[0], HEAD_SLICE_ROWS)
+
+        def logits(h: "torch.Tensor", i: int) -> "torch.Tensor":
+            return h @ weight[i:i + HEAD_SLICE_ROWS].float().T
 
         # Always float32, also under bfloat16 autocast: the log-softmax over 150,000
         # logits is what the loss and the verdict's figures are made of.
@@ -124,17 +135,28 @@ class Head:
                 ctx.dtype = h.dtype
                 with torch.autocast("cpu", enabled=False):
                     h = h.float()
-                    return torch.cat([h @ weight[i:i + HEAD_SLICE_ROWS].float().T
-                                      for i in range(0, weight.shape[0], HEAD_SLICE_ROWS)], dim=-1)
+                    lse = torch.full((h.shape[0],), float("-inf"))
+                    picked = torch.zeros(h.shape[0])
+                    for i in rows:
+                        part = logits(h, i)
+                        lse = torch.logaddexp(lse, torch.logsumexp(part, dim=-1))
+                        inside = (targets >= i) & (targets < i + part.shape[1])
+                        picked[inside] = part[inside, targets[inside] - i]
+                ctx.save_for_backward(h, lse)
+                return picked - lse
 
             @staticmethod
             def backward(ctx: Any, grad: "torch.Tensor") -> "torch.Tensor":
-                out = None
+                h, lse = ctx.saved_tensors
+                out = torch.zeros_like(h)
                 with torch.autocast("cpu", enabled=False):
                     grad = grad.float()
-                    for i in range(0, weight.shape[0], HEAD_SLICE_ROWS):
-                        part = grad[..., i:i + HEAD_SLICE_ROWS] @ weight[i:i + HEAD_SLICE_ROWS].float()
-                        out = part if out is None else out + part
+                    for i in rows:
+                        # d log p / d logits = one-hot(target) - softmax
+                        part = -torch.exp(logits(h, i) - lse[:, None])
+                        inside = (targets >= i) & (targets < i + part.shape[1])
+                        part[inside, targets[inside] - i] += 1.0
+                        out += (part * grad[:, None]) @ weight[i:i + HEAD_SLICE_ROWS].float()
                 return out.to(ctx.dtype)
 
         return _Fn.apply(hidden)

@@ -138,9 +138,7 @@ def answer_logprobs(base: Any, model: Any, ex: Example) -> "Any":
     ids = torch.tensor([ex.tokens])
     with base.autocast():
         hidden = model.model.model(input_ids=ids, use_cache=False).last_hidden_state[0]
-        logits = base.head(hidden[ex.start - 1:-1])
-    targets = torch.tensor(ex.tokens[ex.start:])
-    return torch.log_softmax(logits, dim=-1).gather(1, targets[:, None])[:, 0]
+        return base.head.logprobs(hidden[ex.start - 1:-1], torch.tensor(ex.tokens[ex.start:]))
 
 
 def mean_ll(base: Any, model: Any, examples: Sequence[Example], content_only: bool = False) -> float | None:

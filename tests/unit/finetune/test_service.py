@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from app.core.config import Settings
@@ -113,6 +114,18 @@ def test_cancel_then_resume_from_the_checkpoint(setup, monkeypatch) -> None:  # 
     assert st.state == "done" and st.run.resumed_at == stopped_at and st.version == "v1"
 
 
+def _settled_step(t: Training) -> int:
+    """The step counter once it has not moved for half a second."""
+    step, since = t.status().run.step, time.monotonic()
+    end = since + 10
+    while time.monotonic() - since < 0.5 and time.monotonic() < end:
+        time.sleep(0.05)
+        now = t.status().run.step
+        if now != step:
+            step, since = now, time.monotonic()
+    return step
+
+
 def test_pause_stops_the_process_until_resumed(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     t, _ = setup
     monkeypatch.setenv("FAKE_TRAINER_STEP_S", "0.05")
@@ -120,13 +133,20 @@ def test_pause_stops_the_process_until_resumed(setup, monkeypatch) -> None:  # t
     while t.status().run.step < 2:
         time.sleep(0.02)
     t.pause(True)
-    time.sleep(0.3)
-    frozen = t.status().run.step
+    # The OS stops the process; lines it wrote before that may still be in the pipe,
+    # so the step counter is read once it has settled.
+    ps = t._process._ps
+    end = time.monotonic() + 10
+    while ps.status() != psutil.STATUS_STOPPED and time.monotonic() < end:
+        time.sleep(0.02)
+    assert ps.status() == psutil.STATUS_STOPPED
+    frozen = _settled_step(t)
     time.sleep(0.6)
     assert t.status().run.step == frozen and t.status().run.paused
     t.yield_cpu(True)
     t.pause(False)  # still held for a streaming answer
     time.sleep(0.4)
+    assert ps.status() == psutil.STATUS_STOPPED
     assert t.status().run.step == frozen and t.status().run.yielding
     t.yield_cpu(False)
     assert job.wait(30) and t.status().state == "done"
