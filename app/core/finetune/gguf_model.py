@@ -108,11 +108,13 @@ class Head:
     """The output layer on chosen positions, fused with the log-softmax: float16 weights,
     float32 maths in slices, gradient to the hidden states only (the weights are frozen).
 
-    It returns the log-probability of each position's target token and never holds the
-    positions × 151,936 logits: a running log-sum-exp over the slices forward, the
-    slices recomputed backward. Full logits, their log-softmax and its gradient cost
-    ~2 MB a token of answer (0.8 GB for a 400-token answer), which pushed a long
-    example of the 1.5B past 8 GB even with checkpointing."""
+    It returns the log-probability of each position's target token in one pass over the
+    151,936 output rows, never holding all the logits: an online log-sum-exp, and, when
+    a gradient is wanted, the softmax-weighted sum of the rows carried along with it
+    (rescaled as the running maximum grows), so backward is a multiplication. Full
+    logits, their log-softmax and its gradient cost ~2 MB a token of answer (0.8 GB for
+    a 400-token answer), which pushed a long example of the 1.5B past 8 GB even with
+    checkpointing; this also casts each float16 slice once a step instead of twice."""
 
     def __init__(self, weight: "torch.Tensor") -> None:
         self.weight = weight  # (vocab, n_embd), float16
@@ -122,10 +124,7 @@ class Head:
         import torch
 
         weight = self.weight
-        rows = range(0, weight.shape[0], HEAD_SLICE_ROWS)
-
-        def logits(h: "torch.Tensor", i: int) -> "torch.Tensor":
-            return h @ weight[i:i + HEAD_SLICE_ROWS].float().T
+        want_grad = torch.is_grad_enabled() and hidden.requires_grad
 
         # Always float32, also under bfloat16 autocast: the log-softmax over 150,000
         # logits is what the loss and the verdict's figures are made of.
@@ -135,29 +134,32 @@ class Head:
                 ctx.dtype = h.dtype
                 with torch.autocast("cpu", enabled=False):
                     h = h.float()
-                    lse = torch.full((h.shape[0],), float("-inf"))
-                    picked = torch.zeros(h.shape[0])
-                    for i in rows:
-                        part = logits(h, i)
-                        lse = torch.logaddexp(lse, torch.logsumexp(part, dim=-1))
-                        inside = (targets >= i) & (targets < i + part.shape[1])
+                    n = h.shape[0]
+                    top = torch.full((n,), float("-inf"))  # running maximum logit
+                    total = torch.zeros(n)  # sum of exp(logit - top)
+                    picked = torch.zeros(n)
+                    mix = torch.zeros_like(h) if want_grad else None  # sum of exp(logit - top) * row
+                    for i in range(0, weight.shape[0], HEAD_SLICE_ROWS):
+                        rows = weight[i:i + HEAD_SLICE_ROWS].float()
+                        part = h @ rows.T
+                        inside = (targets >= i) & (targets < i + rows.shape[0])
                         picked[inside] = part[inside, targets[inside] - i]
-                ctx.save_for_backward(h, lse)
-                return picked - lse
+                        new_top = torch.maximum(top, part.amax(dim=-1))
+                        shrink = torch.exp(top - new_top)
+                        part = torch.exp(part - new_top[:, None])
+                        total = total * shrink + part.sum(dim=-1)
+                        if mix is not None:
+                            mix = mix * shrink[:, None] + part @ rows
+                        top = new_top
+                    if mix is not None:
+                        # d log p(t) / d h = row(t) - sum softmax(j) * row(j)
+                        ctx.save_for_backward(weight[targets].float() - mix / total[:, None])
+                return picked - top - torch.log(total)
 
             @staticmethod
             def backward(ctx: Any, grad: "torch.Tensor") -> "torch.Tensor":
-                h, lse = ctx.saved_tensors
-                out = torch.zeros_like(h)
-                with torch.autocast("cpu", enabled=False):
-                    grad = grad.float()
-                    for i in rows:
-                        # d log p / d logits = one-hot(target) - softmax
-                        part = -torch.exp(logits(h, i) - lse[:, None])
-                        inside = (targets >= i) & (targets < i + part.shape[1])
-                        part[inside, targets[inside] - i] += 1.0
-                        out += (part * grad[:, None]) @ weight[i:i + HEAD_SLICE_ROWS].float()
-                return out.to(ctx.dtype)
+                (dh,) = ctx.saved_tensors
+                return (dh * grad.float()[:, None]).to(ctx.dtype)
 
         return _Fn.apply(hidden)
 

@@ -29,3 +29,20 @@ def test_target_logprobs_and_gradients_match_a_plain_log_softmax(monkeypatch: py
     assert torch.allclose(got, want, atol=1e-5)
     assert torch.allclose(grad_got, hidden.grad, atol=1e-5)
     assert bool((got < 0).all())
+
+
+def test_large_logits_and_no_grad_give_the_same_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The running maximum rescales what was summed before it (logits in the hundreds
+    would overflow a plain exp), and without a gradient nothing extra is carried."""
+    monkeypatch.setattr(gguf_model, "HEAD_SLICE_ROWS", 5)
+    gen = torch.Generator().manual_seed(5)
+    weight = (torch.randn(23, 4, generator=gen) * 8).half()
+    targets = torch.tensor([1, 22, 11])
+    hidden = torch.randn(3, 4, generator=gen) * 20
+    want = torch.log_softmax(hidden @ weight.float().T, dim=-1).gather(1, targets[:, None])[:, 0]
+
+    with torch.no_grad():
+        got = Head(weight).logprobs(hidden.requires_grad_(), targets)
+
+    assert torch.isfinite(got).all()
+    assert torch.allclose(got, want, atol=1e-4)
