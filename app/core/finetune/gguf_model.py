@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
+from app.core.finetune.gguf_file import GGUFError, GGUFFile
+
 if TYPE_CHECKING:
     import torch
 
@@ -73,21 +75,19 @@ class BaseInfo:
     tied: bool  # no output.weight: the embedding doubles as the output layer
 
 
-def read_info(path: Path) -> BaseInfo:
+def read_info(path: Path, file: GGUFFile | None = None) -> BaseInfo:
     """The model's shape from the GGUF metadata. Raises UnsupportedModel."""
-    import gguf
-
-    reader = gguf.GGUFReader(str(path))
-    fields = reader.fields
-
-    def get(key: str, default: Any = None) -> Any:
-        f = fields.get(key)
-        return default if f is None else f.contents()
-
+    try:
+        file = file or GGUFFile(path)
+    except (OSError, GGUFError) as exc:
+        raise UnsupportedModel(str(exc)) from exc
+    get = file.metadata.get
     arch = get("general.architecture", "")
     if arch not in ARCHITECTURES:
         raise UnsupportedModel(f"training supports {', '.join(ARCHITECTURES)} models, not {arch or 'unknown'}")
-    names = {t.name: t for t in reader.tensors}
+    names = {t.name: t for t in file.tensors}
+    if "token_embd.weight" not in names:
+        raise UnsupportedModel("the GGUF has no token embedding")
     embd = names["token_embd.weight"]
     return BaseInfo(
         architecture=arch,
@@ -96,7 +96,7 @@ def read_info(path: Path) -> BaseInfo:
         n_ff=int(get(f"{arch}.feed_forward_length")),
         n_head=int(get(f"{arch}.attention.head_count")),
         n_head_kv=int(get(f"{arch}.attention.head_count_kv")),
-        vocab=int(embd.shape[1]),
+        vocab=int(embd.dims[1]),
         rope_base=float(get(f"{arch}.rope.freq_base", 10000.0)),
         rms_eps=float(get(f"{arch}.attention.layer_norm_rms_epsilon", 1e-6)),
         context=int(get(f"{arch}.context_length", 32768)),
@@ -208,27 +208,17 @@ def bf16_native() -> bool:
     return cpu_flags().get("AVX512BF16", False)
 
 
-def _release_pages(reader: Any) -> None:
-    """Drop the GGUF pages read so far from this process's memory (they stay in the page
-    cache). Otherwise the whole mapped file (1.1 GB for the 1.5B) counts on top of the
-    model being built, and the load, not training, sets the process's peak."""
-    import mmap
-
-    mapping = getattr(reader.data, "_mmap", None)
-    if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):  # POSIX; Windows trims on its own
-        mapping.madvise(mmap.MADV_DONTNEED)
-
-
 def load(path: Path, progress: Callable[[float], None] = lambda f: None, bf16: bool = False) -> BaseModel:
     """Read a GGUF into a trainable model (see the module docstring), its linear layers
     bfloat16 when ``bf16``. Raises UnsupportedModel."""
-    import gguf
     import numpy as np
     import torch
+    from gguf.constants import GGMLQuantizationType
     from gguf.quants import dequantize
     from transformers import Qwen2Config, Qwen2ForCausalLM
 
-    info = read_info(path)
+    file = GGUFFile(path)
+    info = read_info(path, file)
     config = Qwen2Config(
         vocab_size=info.vocab, hidden_size=info.n_embd, intermediate_size=info.n_ff,
         num_hidden_layers=info.n_layers, num_attention_heads=info.n_head, num_key_value_heads=info.n_head_kv,
@@ -237,13 +227,12 @@ def load(path: Path, progress: Callable[[float], None] = lambda f: None, bf16: b
     )
     with torch.device("meta"):
         model = Qwen2ForCausalLM(config)
-    reader = gguf.GGUFReader(str(path))
     params = dict(model.named_parameters())
-    tensors = list(reader.tensors)
+    tensors = file.tensors
     embed = head = None
     for i, t in enumerate(tensors):
         name = hf_name(t.name)
-        array = dequantize(t.data, t.tensor_type)
+        array = dequantize(file.data(t), GGMLQuantizationType(t.qtype))
         if name == "model.embed_tokens.weight":
             embed = torch.from_numpy(array.astype(np.float16))
         elif name == "lm_head.weight":
@@ -259,7 +248,9 @@ def load(path: Path, progress: Callable[[float], None] = lambda f: None, bf16: b
         else:
             log.debug("GGUF tensor %s is not used for training", t.name)
         del array
-        _release_pages(reader)
+        # The pages read so far would otherwise count on top of the model being built
+        # (1.1 GB for the 1.5B): the load, not training, set the process's peak.
+        file.release()
         progress((i + 1) / len(tensors))
     if embed is None:
         raise UnsupportedModel("the GGUF has no token embedding")
