@@ -277,9 +277,10 @@ def run(job: Path, stop: Callable[[], bool] = lambda: False) -> dict[str, Any]:
                 _checkpoint(job, model, optimizer, phase, step, {})
         n_bad = sum(1 for e in pref if not e.label)
         if cfg.pref_steps and n_bad >= MIN_DISLIKED:
-            # The held-out figures between the two steps, to tell what each one did.
+            # The held-out figures between the two steps, to tell what each one did (the
+            # general set, the longest part of an evaluation, only matters at the end).
             model.eval()
-            _write_json(job / "after_sft.json", _figures(base, model, desirable, undesirable, general))
+            _write_json(job / "after_sft.json", _figures(base, model, desirable, undesirable, []))
             model.train()
             phase, step = "pref", 0
             optimizer = torch.optim.AdamW(params, lr=cfg.pref_lr, weight_decay=0.0)
