@@ -17,6 +17,7 @@ from app.core.feedback.training_set import build
 from app.core.finetune.job import TrainingError
 from app.core.finetune.service import Training
 from app.core.service.jobs import JobRunner
+from tests.waiting import wait_until
 
 FAKE = [sys.executable, str(Path(__file__).resolve().parents[2] / "fakes" / "fake_trainer.py")]
 
@@ -116,14 +117,16 @@ def test_cancel_then_resume_from_the_checkpoint(setup, monkeypatch) -> None:  # 
 
 def _settled_step(t: Training) -> int:
     """The step counter once it has not moved for half a second."""
-    step, since = t.status().run.step, time.monotonic()
-    end = since + 10
-    while time.monotonic() - since < 0.5 and time.monotonic() < end:
-        time.sleep(0.05)
-        now = t.status().run.step
-        if now != step:
-            step, since = now, time.monotonic()
-    return step
+    seen = {"step": t.status().run.step, "since": time.monotonic()}
+
+    def settled() -> bool:
+        step = t.status().run.step
+        if step != seen["step"]:
+            seen.update(step=step, since=time.monotonic())
+        return time.monotonic() - seen["since"] >= 0.5
+
+    wait_until(settled, 10, "the step counter to settle")
+    return int(seen["step"])
 
 
 def test_pause_stops_the_process_until_resumed(setup, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -136,10 +139,7 @@ def test_pause_stops_the_process_until_resumed(setup, monkeypatch) -> None:  # t
     # The OS stops the process; lines it wrote before that may still be in the pipe,
     # so the step counter is read once it has settled.
     ps = t._process._ps
-    end = time.monotonic() + 10
-    while ps.status() != psutil.STATUS_STOPPED and time.monotonic() < end:
-        time.sleep(0.02)
-    assert ps.status() == psutil.STATUS_STOPPED
+    wait_until(lambda: ps.status() == psutil.STATUS_STOPPED, 10, "the OS to stop the trainer")
     frozen = _settled_step(t)
     time.sleep(0.6)
     assert t.status().run.step == frozen and t.status().run.paused

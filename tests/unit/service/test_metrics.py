@@ -12,19 +12,13 @@ import time
 import pytest
 
 from app.core.service.metrics import Metrics, ProcessSample, RequestRecord, percentile
+from tests.waiting import wait_until
 
 
 def rec(model: str = "m", *, started: float = 0.0, wait: float = 0.1, ttft: float | None = 0.5, tokens: int = 10,
         tps: float = 20.0, prompt: int = 30, outcome: str = "complete", code: str | None = None,
         priority: str = "interactive") -> RequestRecord:
     return RequestRecord(model, priority, started or time.time(), wait, ttft, tokens, tps, prompt, outcome, code)
-
-
-def wait_until(cond, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not cond():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
 
 
 def test_percentile_interpolates() -> None:
