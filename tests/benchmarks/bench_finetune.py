@@ -193,8 +193,11 @@ def main() -> int:
             print(f"  wall time {wall / 60:.1f} min for {args.dialogs} dialogs (goal 1.5B <= 30 min); "
                   f"{sft_rate:.2f} s/step supervised; peak RSS {peak / 1024:.2f} GB sampled, "
                   f"{result['peak_rss_mb'] / 1024:.2f} GB reported (goal <= 8 GB)")
+            mid = result.get("after_sft", {})
+            print(f"  learning rates {result.get('lr', 0):.2g} supervised, {result.get('pref_lr', 0):.2g} preference")
             for k in ("liked", "disliked", "general"):
-                print(f"  held-out {k:8}: {before[k]:.3f} -> {after[k]:.3f} nats/token")
+                step = f" (after the supervised step {mid[k]:.3f})" if mid.get(k) is not None else ""
+                print(f"  held-out {k:8}: {before[k]:.3f} -> {after[k]:.3f} nats/token{step}")
             v = judge(result)
             print(f"  verdict: {'passed' if v['passed'] else 'failed'} {v['checks']}")
         base_speed = speed(MODELS[key], None)
