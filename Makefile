@@ -27,7 +27,7 @@ APT_PACKAGES := xvfb xauth libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-
 	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 \
 	libxcb-render-util0 libxcb-image0 libxcb-randr0 libxcb-xfixes0 libxcb-xkb1 \
 	libdbus-1-3 libfontconfig1 fonts-dejavu-core fonts-noto-color-emoji libpulse0 libpulse-mainloop-glib0 \
-	pulseaudio pulseaudio-utils tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng \
+	pulseaudio pulseaudio-utils tesseract-ocr tesseract-ocr-rus tesseract-ocr-eng tesseract-ocr-osd \
 	poppler-utils xdg-utils cmake build-essential
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -32,3 +32,13 @@ if [ ! -f "$img/pillow/.done" ]; then
   cp -r "$work"/pillow-12.0.0/Tests/images/. "$img/pillow/"
   touch "$img/pillow/.done"
 fi
+
+# OCR pages with their text: ocrmypdf's linn.png (the same page as linn.pdf, whose text is
+# linn.txt) and its typewriter scan.
+if [ ! -f "$img/ocr/.done" ]; then
+  rm -rf "$img/ocr"; mkdir -p "$img/ocr"
+  "$PY" -m pip download -q --no-deps --no-binary=:all: -d "$work" ocrmypdf==17.13.0
+  tar -xzf "$work"/ocrmypdf-17.13.0.tar.gz -C "$work"
+  for f in linn.png linn.txt typewriter.png; do cp "$work/ocrmypdf-17.13.0/tests/resources/$f" "$img/ocr/"; done
+  touch "$img/ocr/.done"
+fi

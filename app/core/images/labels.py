@@ -87,6 +87,7 @@ def _export(pth: Path, target: Path) -> None:
                            f"{INSTALL}", asset=NAME, package=exc.name or "") from exc
     import contextlib
     import io
+    import warnings
 
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -94,7 +95,9 @@ def _export(pth: Path, target: Path) -> None:
         with contextlib.redirect_stdout(io.StringIO()):  # the model code prints as it loads
             net = EfficientNet.from_pretrained("efficientnet-lite0", weights_path=str(pth))
         net.eval()
-        with torch.no_grad():
+        # The TorchScript exporter (no onnxscript needed) warns that it is the old one.
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             torch.onnx.export(net, torch.zeros(1, 3, INPUT, INPUT), str(tmp), input_names=["image"],
                               output_names=["logits"], dynamic_axes={"image": {0: "n"}, "logits": {0: "n"}},
                               dynamo=False, opset_version=17)

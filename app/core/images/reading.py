@@ -2,9 +2,10 @@
 
 Pillow reads whatever it knows (PNG, JPEG, WebP, BMP, GIF, TIFF, ICO, PPM, ...). What
 can go wrong becomes an ``ImageError`` whose code names the reason and whose
-parameters name the file: "missing", "empty", "not_image" (Pillow knows no format
-for the bytes, whatever the extension says), "corrupt" (damaged or truncated),
-"too_large" (more pixels than a camera makes: a decompression bomb). Nothing here
+parameters name the file: "image_missing", "image_empty", "image_not_image" (Pillow knows no format
+for the bytes, whatever the extension says), "image_corrupt" (damaged or truncated),
+"image_unsupported" (a variant of a format Pillow cannot decode),
+"image_too_large" (more pixels than a camera makes: a decompression bomb). Nothing here
 keeps a file open once it returns.
 
 A picture is read once at full size only when it is small; a big JPEG is decoded
@@ -63,8 +64,9 @@ def read_picture(path: Path, work_side: int = WORK_SIDE) -> Picture:
         raise ImageError(f"{name}: the file is empty", code="image_empty", name=name)
     try:
         with warnings.catch_warnings():
-            # Pillow warns above ~89 MP; our own limit decides (a 108 MP photo is real).
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            # Pillow warns above ~89 MP (our own limit decides: a 108 MP photo is real)
+            # and about damaged metadata it skips: neither is the user's business.
+            warnings.simplefilter("ignore")
             with Image.open(path) as im:
                 fmt = im.format or path.suffix.lstrip(".").upper()
                 w, h = im.size
@@ -85,9 +87,13 @@ def read_picture(path: Path, work_side: int = WORK_SIDE) -> Picture:
         raise ImageError(f"{name}: {exc}", code="image_too_large", name=name) from exc
     except UnidentifiedImageError as exc:
         raise ImageError(f"{name}: not a picture Sova can read", code="image_not_image", name=name) from exc
-    except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError, KeyError) as exc:
-        # Pillow's plugins raise these for damaged data ("image file is truncated",
-        # "broken data stream", a bad header field).
+    except NotImplementedError as exc:  # a variant of the format Pillow cannot decode
+        raise ImageError(f"{name}: this kind of {path.suffix.lstrip('.').upper() or 'picture'} cannot be read "
+                         f"({exc})", code="image_unsupported", name=name, reason=str(exc)) from exc
+    except Exception as exc:
+        # Pillow's plugins raise OSError, ValueError, SyntaxError, EOFError, struct.error
+        # and more for damaged data ("image file is truncated", "broken data stream", a
+        # bad header field): whichever it is, this file cannot be shown.
         raise ImageError(f"{name}: the picture is damaged ({exc})", code="image_corrupt", name=name,
                          reason=str(exc)) from exc
     orient = exif.get("Orientation")

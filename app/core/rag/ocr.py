@@ -52,6 +52,11 @@ def missing_for_ocr(languages: str = "rus+eng") -> list[str]:
     return missing
 
 
+def missing_for_tesseract(languages: str = "rus+eng") -> list[str]:
+    """What is missing for reading pictures (tesseract and its languages; no pdftoppm)."""
+    return [m for m in missing_for_ocr(languages) if not m.startswith("pdftoppm")]
+
+
 def ocr_available(languages: str = "rus+eng") -> bool:
     """True when tesseract, pdftoppm and every requested language are installed."""
     return not missing_for_ocr(languages)
@@ -96,6 +101,14 @@ def _tesseract_env() -> dict[str, str]:
     # OpenMP threads mostly spin on small pages.
     env.setdefault("OMP_THREAD_LIMIT", "1")
     return env
+
+
+def run_tesseract(args: list[str], *, timeout: float = PAGE_TIMEOUT, cancel: CancelToken | None = None) -> bytes:
+    """Tesseract's output for ``args`` (after the program name), run as OCR runs it."""
+    tesseract = shutil.which("tesseract")
+    if tesseract is None:
+        raise OcrUnavailable("tesseract is not installed")
+    return _run([tesseract, *args], timeout=timeout, cancel=cancel, what="tesseract", env=_tesseract_env())
 
 
 def ocr_image(
