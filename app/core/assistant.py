@@ -9,10 +9,11 @@ from __future__ import annotations
 import contextlib
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from app.core.answer import AnswerPipeline, Claims, CitationHook, DocumentsStep
 from app.core.assistant_learning import FeedbackLearning
+from app.core.assistant_images import Pictures
 from app.core.assistant_people import PersonasMemoryPrivacy
 from app.core.titles import TitleHook
 from app.core.config import Paths, Settings, changed_keys, load_settings, save_settings, user_paths
@@ -119,7 +120,7 @@ def _default_llm_factory(info: "ModelInfo", settings: Settings) -> LLM:
     return create_llm(info, settings.generation)
 
 
-class Assistant(PersonasMemoryPrivacy, FeedbackLearning):
+class Assistant(PersonasMemoryPrivacy, FeedbackLearning, Pictures):
     """Sova's core, seen from outside (personas, memory and privacy in
     ``app.core.assistant_people``; ratings and learning in ``app.core.assistant_learning``)."""
 
@@ -153,6 +154,7 @@ class Assistant(PersonasMemoryPrivacy, FeedbackLearning):
         self._claims = Claims()
         from app.core.feedback.examples import RatedExampleStep
         from app.core.finetune.service import AdapterStep
+        from app.core.images.service import ImagesStep
         from app.core.memory.steps import MemoryHook, MemoryStep
         from app.core.personas import PersonaStep, PersonaStore
 
@@ -171,6 +173,7 @@ class Assistant(PersonasMemoryPrivacy, FeedbackLearning):
             steps=[
                 AdapterStep(self._active_adapter),
                 PersonaStep(self.personas_store, lambda: self.settings.default_persona),
+                ImagesStep(lambda: self.images, self.store),
                 MemoryStep(lambda: self.memory),
                 RatedExampleStep(self._examples_if_any),
                 DocumentsStep(self.find_passages),
@@ -183,6 +186,7 @@ class Assistant(PersonasMemoryPrivacy, FeedbackLearning):
         )
         self._documents: DocumentLibrary | None = None
         self._speech: SpeechService | None = None
+        self._images = None
         self._jobs: JobRunner | None = None
 
     # ---- settings ---------------------------------------------------------------
@@ -237,6 +241,7 @@ class Assistant(PersonasMemoryPrivacy, FeedbackLearning):
         done = self._claims.claim(conversation_id, CancelToken(), wait_s=10.0)
         try:
             self.store.delete_conversation(conversation_id)
+            self.images.delete_conversation(conversation_id)
         finally:
             self._claims.release(conversation_id, done)
 
@@ -459,16 +464,20 @@ class Assistant(PersonasMemoryPrivacy, FeedbackLearning):
     # ---- chat -------------------------------------------------------------------
 
     def ask(self, conversation_id: int, text: str, cancel: CancelToken | None = None,
-            spoken: bool = False) -> Iterator[ChatEvent]:
-        """Store the user's message (``spoken``: it came from the microphone) and stream
-        the answer. The last event is DoneEvent."""
+            spoken: bool = False, images: Sequence[Path] = ()) -> Iterator[ChatEvent]:
+        """Store the user's message (``spoken``: it came from the microphone; ``images``:
+        pictures sent with it, copied into the conversation) and stream the answer. The
+        last event is DoneEvent. ImageError (nothing stored) when a picture is unreadable."""
         cancel = cancel or CancelToken()
         done = self._claims.claim(conversation_id, cancel)
         try:
             conv = self._conversation(conversation_id)
+            details: dict[str, Any] = {"spoken": True} if spoken else {}
+            if images:
+                details["images"] = self._attach_images(conversation_id, list(images))
             if conv.title == DEFAULT_TITLE and not self.store.messages(conversation_id):
-                self.store.rename_conversation(conversation_id, _title_from(text))
-            self.store.add_message(conversation_id, Message(Role.USER, text, details={"spoken": True} if spoken else {}))
+                self.store.rename_conversation(conversation_id, _title_from(text or (images[0].name if images else "")))
+            self.store.add_message(conversation_id, Message(Role.USER, text, details=details))
         except BaseException:
             self._claims.release(conversation_id, done)
             raise

@@ -94,6 +94,10 @@ def documents_turn(question: str, citations: Sequence[Citation], lang: Language,
     return f"{turn}\n\n{_NO_ECHO}" if echo else turn
 
 
+# The question when the user sent a picture without words.
+_ABOUT_PICTURE = {"en": "What is in this picture?", "ru": "Что на этой картинке?"}
+
+
 def build_messages(
     system_prompt: str,
     history: Sequence[Message],
@@ -122,6 +126,10 @@ def build_messages(
     out = [{"role": "system", "content": system}]
     for i, m in enumerate(msgs):
         content = m.content
+        pictures = [str(r.get("description", "")) for r in (m.details or {}).get("images", []) if m.role == Role.USER]
+        if any(pictures):
+            # The pictures as the model can see them: what was read from each, then the words.
+            content = "\n\n".join([*(d for d in pictures if d), content.strip() or _ABOUT_PICTURE[lang]])
         if i == last_user and citations:
             content = documents_turn(content, citations, lang, cite, echo)
         if i == last_user and insist:

@@ -30,6 +30,8 @@ PUBLIC_TYPES: dict[str, str] = {
     "to_float32": "app.core.audio",
     # a remote server as Assistant.check_remote describes it
     "ServerInfo": "app.core.llm.remote",
+    # pictures in messages (Assistant.check_image, Assistant.ask(images=...))
+    "ImageError": "app.core.images.reading",
     # personas and long-term memory
     "Persona": "app.core.personas",
     "PersonaError": "app.core.personas",

@@ -110,6 +110,7 @@ class Status(StrEnum):
     WAITING_FOR_RESTART = "waiting_for_restart"  # params: attempt, of, seconds
     PREEMPTED = "preempted"  # a background job gave way to a question; it restarts later
     FITTING_CONTEXT = "fitting_context"  # params: dropped
+    READING_IMAGE = "reading_image"  # params: name, n, of
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ _STATUS_EN = {
     Status.WAITING_FOR_RESTART: "Restarting the model ({attempt}/{of}) in {seconds:.0f} s…",
     Status.PREEMPTED: "Paused for a question; will continue.",
     Status.FITTING_CONTEXT: "Older messages were left out to fit the context window.",
+    Status.READING_IMAGE: "Reading the picture {name} ({n} of {of})…",
 }
 
 

@@ -40,6 +40,8 @@ def status_text(event: StatusEvent) -> str:
         return QCoreApplication.translate("Codes", "Paused for your question.")
     if event.code == Status.FITTING_CONTEXT:
         return QCoreApplication.translate("Codes", "Older messages were left out to fit the context window.")
+    if event.code == Status.READING_IMAGE:
+        return _fill(QCoreApplication.translate("Codes", "Reading the picture %1 (%2 of %3)…"), p, "name", "n", "of")
     return event.text
 
 

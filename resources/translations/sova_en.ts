@@ -328,6 +328,10 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>Older messages were left out to fit the context window.</translation>
     </message>
     <message>
+        <source>Reading the picture %1 (%2 of %3)…</source>
+        <translation>Reading the picture %1 (%2 of %3)…</translation>
+    </message>
+    <message>
         <source>The model began in another language; answering again in Russian…</source>
         <translation>The model began in another language; answering again in Russian…</translation>
     </message>

@@ -328,6 +328,10 @@ Turn on “Answer from documents” to get answers with sources from your files.
         <translation>Старые сообщения пропущены, чтобы уместиться в окно контекста.</translation>
     </message>
     <message>
+        <source>Reading the picture %1 (%2 of %3)…</source>
+        <translation>Читаю картинку %1 (%2 из %3)…</translation>
+    </message>
+    <message>
         <source>The model began in another language; answering again in Russian…</source>
         <translation>Модель начала отвечать на другом языке; отвечаю заново по-русски…</translation>
     </message>

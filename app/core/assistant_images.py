@@ -1,0 +1,51 @@
+"""The facade's pictures (a part of ``Assistant``): check one before it is attached,
+keep it with its conversation, find its stored copy for the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.core.config import Paths, Settings
+    from app.core.images.service import ImageService
+
+
+class Pictures:
+    """Pictures in messages, for the facade."""
+
+    settings: "Settings"
+    paths: "Paths"
+    _images: "ImageService | None"
+
+    @property
+    def images(self) -> "ImageService":
+        if self._images is None:
+            from app.core.images.service import ImageService
+
+            self._images = ImageService(self.paths, self._current_settings)
+        return self._images
+
+    def _current_settings(self) -> "Settings":
+        return self.settings
+
+    def check_image(self, path: Path) -> dict[str, Any]:
+        """Whether Sova can read the picture in ``path``: its size and format, or an
+        ImageError whose code says why not (the file's name in its parameters)."""
+        from app.core.images.reading import read_picture
+
+        p = read_picture(path, work_side=512)
+        return {"name": path.name, "width": p.width, "height": p.height, "format": p.format, "frames": p.frames}
+
+    def image_file(self, record: dict[str, Any]) -> Path:
+        """The stored copy of a message's picture (for thumbnails and full-size viewing)."""
+        return self.images.path(record)
+
+    def _attach_images(self, conversation_id: int, sources: "list[Path]") -> list[dict[str, Any]]:
+        """Copies of ``sources`` kept with the conversation (all checked first: one bad
+        file and nothing is kept, the message is not sent)."""
+        from app.core.images.reading import read_picture
+
+        for source in sources:
+            read_picture(source, work_side=512)
+        return [self.images.attach(conversation_id, s) for s in sources]
