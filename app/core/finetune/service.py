@@ -46,7 +46,12 @@ HELDOUT_EVERY = 7  # one rated answer in seven is held out for the verdict
 # the 34-dialog sign-off set: the taught style alone costs 0.08 and the anchored
 # preference step 0.04 more (0.12); preference steps that also made held-out liked
 # answers less likely (KTO alone, DPO alone) cost 0.18-0.20, an earlier untuned one 0.32.
-# Provisional until bench_answers' general questions are run with adapters.
+# Checked with bench_answers' 64 general questions on the 1.5B: an adapter that cost 0.21
+# (bench_finetune's 100 dialogs at the 0.5B's learning rate) kept the answers that state
+# the fact (49 of 64, as without it) but made them 4.2 times longer (252 characters
+# against 60), with invented details ("17 times 6 is 102, and that is half of 304"): a
+# fall this size is the model drifting to the training set's style, which a fact check
+# alone does not see. The same data at the width-scaled rate cost 0.12 and passed.
 GENERAL_TOLERANCE = 0.15
 
 

@@ -1,0 +1,65 @@
+"""Asking about pictures with the real default 1.5B model, the real classifier and real
+Tesseract: a screenshot of a Russian error dialog (rendered with a real font) is read
+and answered in Russian; a photo of a cat (scikit-image's Chelsea) is named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from app.core.assistant import Assistant
+from app.core.config import GenerationSettings, MemorySettings, Paths, Settings, user_paths
+from app.core.types import DoneEvent
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    tmp = tmp_path_factory.mktemp("images")
+    paths = Paths(tmp / "config", tmp / "data", tmp / "cache", user_paths().models).ensure()
+    settings = Settings(auto_titles=False, memory=MemorySettings(enabled=False),
+                        generation=GenerationSettings(temperature=0.0, max_tokens=120, n_threads=2, seed=7))
+    a = Assistant(paths, settings)
+    yield a
+    a.close()
+
+
+def error_dialog(path: Path) -> Path:
+    img = Image.new("RGB", (520, 150), (240, 240, 240))
+    draw = ImageDraw.Draw(img)
+    title, body = ImageFont.truetype(FONT.replace("Sans", "Sans-Bold"), 15), ImageFont.truetype(FONT, 13)
+    draw.text((16, 14), "Ошибка установки", font=title, fill=(0, 0, 0))
+    draw.text((16, 50), "Недостаточно места на диске C:.", font=body, fill=(20, 20, 20))
+    draw.text((16, 72), "Требуется 2,4 ГБ, доступно 300 МБ.", font=body, fill=(20, 20, 20))
+    draw.rectangle((410, 108, 500, 136), outline=(90, 90, 90))
+    draw.text((436, 114), "ОК", font=body, fill=(0, 0, 0))
+    img.save(path)
+    return path
+
+
+def answer(a: Assistant, text: str, image: Path) -> DoneEvent:
+    cid = a.new_conversation().id
+    done = [e for e in a.ask(cid, text, images=[image]) if isinstance(e, DoneEvent)]
+    assert done and done[0].error is None, done[0].error if done else "no answer"
+    return done[0]
+
+
+def test_a_russian_screenshot_is_read_and_answered_in_russian(assistant: Assistant, tmp_path: Path) -> None:
+    done = answer(assistant, "Что за ошибка на этом скриншоте и сколько места нужно?", error_dialog(tmp_path / "err.png"))
+    text = done.message.content
+    print("answer:", text)
+    assert "2,4" in text or "2.4" in text, text
+    assert "диск" in text.lower() or "мест" in text.lower(), text
+    read = done.message.details["images"][0]["read"]
+    assert "Недостаточно места" in read["text"]
+
+
+def test_a_photo_of_a_cat_is_named(assistant: Assistant, fetched: Path) -> None:
+    done = answer(assistant, "What animal is in this picture?", fetched / "images" / "photos" / "chelsea.png")
+    print("answer:", done.message.content)
+    assert "cat" in done.message.content.lower()
+    assert done.message.details["images"][0]["read"]["labels"][0]["name"] in ("tiger cat", "Egyptian cat", "tabby")
