@@ -4,9 +4,8 @@ lists from here, so the window accepts exactly what the core reads.
 
 The lists are derived, never kept by hand: documents from the loaders' table of kinds
 (``app.core.rag.loaders.kinds.KINDS``), audio from the decoder's list
-(``app.core.audio.AUDIO_EXTENSIONS``). Images get their list from the image reader when
-it exists (add its suffixes to ``IMAGE_SUFFIXES`` from there, and a row in ``ACCEPTED``
-is already waiting).
+(``app.core.audio.AUDIO_EXTENSIONS``), images from the picture reader's
+(``app.core.images.reading.SUFFIXES``).
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from app.core.audio import AUDIO_EXTENSIONS
+from app.core.images.reading import SUFFIXES as IMAGE_READER_SUFFIXES
 from app.core.rag.loaders.kinds import KINDS
 
 Category = Literal["document", "audio", "image"]
@@ -22,7 +22,7 @@ Category = Literal["document", "audio", "image"]
 # Suffixes are lower case with the dot, in the order messages list them.
 DOCUMENT_SUFFIXES: tuple[str, ...] = tuple(s for kind in KINDS for s in kind.suffixes)
 AUDIO_SUFFIXES: tuple[str, ...] = tuple(s.lower() for s in AUDIO_EXTENSIONS)
-IMAGE_SUFFIXES: tuple[str, ...] = ()  # none yet: no image reader in the core
+IMAGE_SUFFIXES: tuple[str, ...] = IMAGE_READER_SUFFIXES
 
 ACCEPTED: dict[Category, tuple[str, ...]] = {
     "document": DOCUMENT_SUFFIXES,

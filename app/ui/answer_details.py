@@ -67,11 +67,47 @@ def learning_html(message: Message) -> str:
     return "".join(parts)
 
 
+def pictures_html(message: Message) -> str:
+    """What was read from the question's pictures: their text, what they seem to show,
+    their plain facts (or why a picture could not be read)."""
+    parts: list[str] = []
+    for record in (message.details or {}).get("images", []):
+        name = html.escape(str(record.get("name", "")))
+        read = record.get("read") or {}
+        if not read:
+            unread = QCoreApplication.translate("AnswerDetails", "it could not be read.")
+            parts.append(f"<p><b>{name}</b>: {html.escape(unread)}</p>")
+            continue
+        facts = read.get("facts") or {}
+        lines = [f"{facts.get('width')} × {facts.get('height')} {html.escape(str(facts.get('format', '')))}"]
+        labels = read.get("labels") or []
+        if labels:
+            shown = ", ".join(f"{html.escape(str(lb.get('names', lb.get('name', ''))))} ({round(100 * float(lb.get('score', 0)))} %)"
+                              for lb in labels)
+            lines.append(html.escape(QCoreApplication.translate("AnswerDetails", "Seems to show (image classifier): %1")).replace("%1", shown))
+        colours = facts.get("colours") or []
+        if colours:
+            lines.append(html.escape(QCoreApplication.translate("AnswerDetails", "Main colours: %1")).replace(
+                "%1", ", ".join(html.escape(str(c[0])) for c in colours)))
+        taken = " ".join(str(x) for x in (facts.get("taken"), facts.get("camera")) if x)
+        if taken:
+            lines.append(html.escape(QCoreApplication.translate("AnswerDetails", "Taken: %1")).replace("%1", html.escape(taken)))
+        if "text" in (read.get("missing") or []):
+            lines.append(html.escape(QCoreApplication.translate("AnswerDetails", "Text recognition is not installed.")))
+        head = html.escape(QCoreApplication.translate("AnswerDetails", "Read from the picture %1:")).replace("%1", f"<b>{name}</b>")
+        text = str(read.get("text", "")).strip()
+        none_found = QCoreApplication.translate("AnswerDetails", "No text found in it.")
+        quote = (f"<blockquote style='margin-left:12px'>{html.escape(text).replace(chr(10), '<br>')}</blockquote>"
+                 if text else f"<p style='color:gray'>{html.escape(none_found)}</p>")
+        parts.append(f"<p>{head}<br><span style='color:gray'>{'<br>'.join(lines)}</span></p>{quote}")
+    return "".join(parts)
+
+
 def details_html(message: Message) -> str:
-    """What an answer used: the rated example and adapter, the recalled facts, then the
-    passages of the documents."""
+    """What an answer used: the pictures, the rated example and adapter, the recalled
+    facts, then the passages of the documents."""
     cited = {int(n) for n in re.findall(r"\[(\d+)\]", message.content)}
-    parts = [learning_html(message), memory_html(message)]
+    parts = [pictures_html(message), learning_html(message), memory_html(message)]
     for c in message.citations:
         where = html.escape(c.path.replace("\\", "/").rsplit("/", 1)[-1])
         if c.page:

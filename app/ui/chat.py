@@ -42,6 +42,7 @@ from app.ui import codes
 from app.ui.chat_header import HeaderActions, PersonaSelector, ScopeButton, persona_name
 from app.ui.chat_model import ChatModel
 from app.ui.chat_view import ChatView
+from app.ui.attachments import AttachButton, AttachmentStrip
 from app.ui.widgets import Banner, ChatInput
 from app.ui.workers import FunctionWorker, GeneratorWorker, start
 
@@ -91,6 +92,7 @@ class ChatPanel(HeaderActions, QWidget):
         self.model = ChatModel(self)
         self.view = ChatView(self)
         self.view.setModel(self.model)
+        self.view.set_picture_resolver(assistant.image_file)
         self.view.sig_anchor.connect(self._on_anchor)
         # Thumbs, stars and "Comment…" under each answer (app.ui.rating).
         from app.ui.rating import Rater
@@ -122,6 +124,15 @@ class ChatPanel(HeaderActions, QWidget):
         self.input = ChatInput(self)
         self.input.sig_submit.connect(self.submit)
         self.input.sig_cancel_edit.connect(self.cancel_edit)
+        # Pictures for the next question: attached, pasted or dropped.
+        self.attachments = AttachmentStrip(assistant, self)
+        self.attachments.sig_error.connect(lambda text: self.banner.show_message(text, "warning", 12000))
+        self.attachments.sig_changed.connect(self._update_controls)
+        self.attach_button = AttachButton(self.attachments, self)
+        self.input.sig_image.connect(self.attachments.add_image)
+        self.input.sig_files.connect(self.attachments.add_paths)
+        self.input.sig_nothing_to_paste.connect(lambda: self.banner.show_message(
+            self.tr("The clipboard holds no picture and no text to paste."), "info", 6000))
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("sendButton")
         self.send_button.setDefault(False)
@@ -145,6 +156,7 @@ class ChatPanel(HeaderActions, QWidget):
         top.addWidget(self.scope_button)
         bottom = QHBoxLayout()
         bottom.setContentsMargins(12, 4, 12, 10)
+        bottom.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.input, 1)
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         self._bottom = bottom
@@ -162,6 +174,10 @@ class ChatPanel(HeaderActions, QWidget):
         hint_box.setContentsMargins(14, 0, 12, 0)
         hint_box.addWidget(self.edit_hint)
         layout.addLayout(hint_box)
+        strip_box = QHBoxLayout()
+        strip_box.setContentsMargins(12, 0, 12, 0)
+        strip_box.addWidget(self.attachments)
+        layout.addLayout(strip_box)
         layout.addLayout(bottom)
         self._retranslate()
         self._update_controls()
@@ -314,7 +330,7 @@ class ChatPanel(HeaderActions, QWidget):
     def submit(self) -> None:
         """Send the input box's text (or resend the edited last question)."""
         text = self.input.toPlainText().strip()
-        if not text:
+        if not text and not (self.attachments.paths() and not self._editing):
             return
         if self._editing:
             self.edit_last(text)
@@ -326,14 +342,19 @@ class ChatPanel(HeaderActions, QWidget):
     def send(self, text: str, spoken: bool | None = None) -> None:
         """Ask a question in the shown conversation. ``spoken``: it came from the
         microphone (None: as the input box knows, i.e. a transcript is in it)."""
-        if self.busy or not text.strip():
+        images = self.attachments.paths()
+        if self.busy or self.attachments.busy or not (text.strip() or images):
             return
         spoken = self.input.spoken if spoken is None else spoken
         cid = self._ensure_conversation()
         self.input.clear()
+        self.attachments.clear()
         self.banner.hide()
-        self.model.append(Message(Role.USER, text, conversation_id=cid, details={"spoken": True} if spoken else {}))
-        self._start(cid, lambda cancel: self.assistant.ask(cid, text, cancel, spoken=spoken))
+        details: dict[str, Any] = {"spoken": True} if spoken else {}
+        if images:
+            details["images"] = [{"name": p.name, "source": str(p)} for p in images]
+        self.model.append(Message(Role.USER, text, conversation_id=cid, details=details))
+        self._start(cid, lambda cancel: self.assistant.ask(cid, text, cancel, spoken=spoken, images=images))
 
     def stop(self) -> None:
         """Stop the answer being generated; the partial answer is kept."""
@@ -539,6 +560,8 @@ class ChatPanel(HeaderActions, QWidget):
             self.show_details(row)
         elif href.startswith("sova:rate:"):
             self.rater.on_link(row, href)
+        elif href.startswith("sova:picture:"):
+            self.show_picture(row, int(href.rsplit(":", 1)[1]))
         elif href.startswith("cite:"):
             n = int(href.split(":", 1)[1])
             message = self.model.message(row)
@@ -548,6 +571,15 @@ class ChatPanel(HeaderActions, QWidget):
                     break
         elif href.startswith(("http://", "https://", "file:")):
             QDesktopServices.openUrl(QUrl(href))
+
+    def show_picture(self, row: int, i: int) -> None:
+        """The ``i``-th picture of the question in ``row``, full size (a dialog)."""
+        from app.ui.pictures import PictureViewer
+
+        records = list((self.model.message(row).details or {}).get("images", []))
+        path = self.view.picture_path(records[i]) if i < len(records) else None
+        if path is not None:
+            PictureViewer(path, str(records[i].get("name", "")), self).open()
 
     def show_details(self, row: int) -> None:
         """The passages the answer in ``row`` was given, and why (a dialog)."""

@@ -14,6 +14,8 @@ import html
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -51,7 +53,7 @@ PAD = 12  # space inside a bubble
 MAX_ASSISTANT_W = 860
 USER_WIDTH_SHARE = 0.78
 STREAM_CURSOR = "▍"
-DETAIL_KEYS = ("memory", "rated_example", "adapter")  # what the Details dialog can explain
+DETAIL_KEYS = ("memory", "rated_example", "adapter", "images")  # what the Details dialog can explain
 
 _FENCE_OR_CODE = re.compile(r"(```[\s\S]*?(?:```|$)|`[^`\n]*`)")
 _CITE = re.compile(r"\[(\d{1,3})\]")
@@ -283,6 +285,9 @@ class BubbleDelegate(QStyledItemDelegate):
         if not user and message.citations:
             notes.insert(0, self._sources_html(message.citations, text))  # documents feature
         line = " &nbsp;·&nbsp; ".join(links)
+        pictures = list((message.details or {}).get("images", [])) if user else []
+        if pictures:  # the question's pictures, above its actions (app.ui.pictures)
+            notes.insert(0, self._view.pictures_html(footer, pictures, f"{index.row()}-{message.id}"))
         if rating_ui.rateable(message, streaming):
             # After the actions, set apart: a thumb, stars, "Comment…" (the rating feature).
             ratio = self._view.devicePixelRatioF()
@@ -449,6 +454,35 @@ class ChatView(QListView):
     @property
     def delegate(self) -> BubbleDelegate:
         return self._delegate
+
+    # ---- pictures of questions ---------------------------------------------------------
+
+    def set_picture_resolver(self, stored: Callable[[dict[str, Any]], Path]) -> None:
+        """How to find a message's stored picture (the facade knows); enables thumbnails."""
+        from app.ui.pictures import BUBBLE_THUMB, ThumbnailCache
+
+        self._stored_picture = stored
+        self._thumbs = ThumbnailCache(round(BUBBLE_THUMB * self.devicePixelRatioF()), self)
+        self._thumbs.sig_ready.connect(self._on_thumbs_ready)
+
+    def picture_path(self, record: dict[str, Any]) -> Path | None:
+        from app.ui.pictures import record_path
+
+        resolver = getattr(self, "_stored_picture", None)
+        return record_path(record, resolver) if resolver is not None else None
+
+    def pictures_html(self, doc: QTextDocument, records: list[dict[str, Any]], key: str) -> str:
+        from app.ui.pictures import bubble_html
+
+        if getattr(self, "_thumbs", None) is None:
+            return " ".join("🖼 " + html.escape(str(r.get("name", ""))) for r in records)
+        paths = [self.picture_path(r) for r in records]
+        return bubble_html(doc, records, paths, self._thumbs, self.devicePixelRatioF(), key)
+
+    def _on_thumbs_ready(self) -> None:
+        self._delegate.clear()
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
 
     def setModel(self, model: ChatModel) -> None:  # type: ignore[override]
         super().setModel(model)

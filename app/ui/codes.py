@@ -103,11 +103,28 @@ def error_text(code: str | None, params: Mapping[str, Any], detail: str) -> str:
                      params, "path")
     if code == "documents_failed":
         return _fill(QCoreApplication.translate("Codes", "Document search failed (%1); the answer does not use your documents."), params, "reason")
+    if code is not None and code.startswith("image_"):
+        return _image_error(code, params, detail)
     if code == "answer_language":
         if params.get("language") == "ru":
             return QCoreApplication.translate("Codes", "The model did not answer in Russian, even when asked again.")
         return QCoreApplication.translate("Codes", "The model did not answer in English, even when asked again.")
     return detail
+
+
+def _image_error(code: str, params: Mapping[str, Any], detail: str) -> str:
+    """Why a picture cannot be used, naming it (the name goes in last: a '%' in it stays)."""
+    reason = {
+        "image_missing": QCoreApplication.translate("Codes", "%1: the file is gone."),
+        "image_empty": QCoreApplication.translate("Codes", "%1: the file is empty."),
+        "image_not_image": QCoreApplication.translate("Codes", "%1 is not a picture Sova can read (whatever its name says)."),
+        "image_corrupt": QCoreApplication.translate("Codes", "%1: the picture is damaged or cut short."),
+        "image_unsupported": QCoreApplication.translate("Codes", "%1: this variant of the format cannot be read."),
+        "image_too_large": QCoreApplication.translate("Codes", "%1 has too many pixels to be a photo (it may be a decompression bomb); it was not opened."),
+    }.get(code)
+    if reason is None:
+        return detail
+    return reason.replace("%1", str(params.get("name", "")))
 
 
 def model_status(event: ModelEvent) -> str:

@@ -32,10 +32,11 @@ DOCUMENT_SUFFIXES = filetypes.DOCUMENT_SUFFIXES
 AUDIO_SUFFIXES = filetypes.AUDIO_SUFFIXES
 
 
-def route_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Path]]:
-    """Split dropped paths into (documents incl. folders, audio files, unsupported)."""
+def route_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Path], list[Path]]:
+    """Split dropped paths into (documents incl. folders, audio files, pictures, unsupported)."""
     docs: list[Path] = []
     audio: list[Path] = []
+    images: list[Path] = []
     other: list[Path] = []
     for p in paths:
         category = "document" if p.is_dir() else filetypes.category_of(p)
@@ -43,9 +44,11 @@ def route_paths(paths: Iterable[Path]) -> tuple[list[Path], list[Path], list[Pat
             docs.append(p)
         elif category == "audio":
             audio.append(p)
+        elif category == "image":
+            images.append(p)
         else:
             other.append(p)
-    return docs, audio, other
+    return docs, audio, images, other
 
 
 class MainWindow(QMainWindow):
@@ -462,19 +465,23 @@ class MainWindow(QMainWindow):
             self.open_paths(paths)
 
     def open_paths(self, paths: list[Path]) -> None:
-        """Documents and folders go to the documents panel, audio to voice input."""
-        docs, audio, other = route_paths(paths)
+        """Documents and folders go to the documents panel, audio to voice input,
+        pictures to the next question."""
+        docs, audio, images, other = route_paths(paths)
         if docs:
             self.documents_dock.show()
             self.documents.add_paths(docs)
         for path in audio:
             self.chat.voice.transcribe_file(path)
+        if images:
+            self.chat.attachments.add_paths(images)
         if other:
             names = ", ".join(p.name for p in other[:5])
             # File names go in last, so a '%2' in a name is not replaced.
             self.chat.banner.show_message(
-                self.tr("Sova cannot open these files: %1. It reads documents (%2) and audio (%3).")
+                self.tr("Sova cannot open these files: %1. It reads documents (%2), audio (%3) and pictures (%4).")
                 .replace("%2", ", ".join(DOCUMENT_SUFFIXES)).replace("%3", ", ".join(AUDIO_SUFFIXES))
+                .replace("%4", ", ".join(filetypes.IMAGE_SUFFIXES))
                 .replace("%1", names),
                 "warning", 10000,
             )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QWidget
 
 from app.ui.theme import is_dark
@@ -18,6 +18,9 @@ class ChatInput(QPlainTextEdit):
 
     sig_submit = Signal()
     sig_cancel_edit = Signal()  # Escape while editing the last question
+    sig_image = Signal(QImage)  # a picture was pasted
+    sig_files = Signal(list)  # picture files were pasted (list[Path])
+    sig_nothing_to_paste = Signal()  # Ctrl+V with neither text nor a picture on the clipboard
 
     MAX_LINES = 8
 
@@ -61,7 +64,29 @@ class ChatInput(QPlainTextEdit):
             self._fit()  # the font size was changed in Settings: lines got taller or shorter
         super().changeEvent(e)
 
+    # ---- pasting pictures -------------------------------------------------------------
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasImage() or bool(_picture_files(source)) or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """A pasted picture (or picture files) goes with the question; text is text."""
+        files = _picture_files(source)
+        if files:
+            self.sig_files.emit(files)
+        elif source.hasImage():
+            image = QImage(source.imageData())
+            if not image.isNull():
+                self.sig_image.emit(image)
+        else:
+            super().insertFromMimeData(source)
+
     def keyPressEvent(self, e: QKeyEvent) -> None:
+        if e.matches(QKeySequence.StandardKey.Paste):
+            data = QGuiApplication.clipboard().mimeData()
+            if data is None or not (data.hasText() or data.hasImage() or data.hasUrls()):
+                self.sig_nothing_to_paste.emit()
+                return
         if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             mods = e.modifiers()
             if mods & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier):
@@ -84,6 +109,18 @@ class ChatInput(QPlainTextEdit):
 
     def sizeHint(self) -> QSize:
         return QSize(400, self.height())
+
+
+def _picture_files(source: QMimeData) -> list:  # list[Path]
+    """Local picture files among pasted URLs (copied in a file manager)."""
+    from pathlib import Path
+
+    from app.core.filetypes import category_of
+
+    if not source.hasUrls():
+        return []
+    paths = [Path(u.toLocalFile()) for u in source.urls() if u.isLocalFile()]
+    return [p for p in paths if category_of(p) == "image"]
 
 
 class Banner(QFrame):

@@ -44,6 +44,34 @@
         <translation>Adapter: %1 (the model fine-tuned on your ratings)</translation>
     </message>
     <message>
+        <source>it could not be read.</source>
+        <translation>it could not be read.</translation>
+    </message>
+    <message>
+        <source>Seems to show (image classifier): %1</source>
+        <translation>Seems to show (image classifier): %1</translation>
+    </message>
+    <message>
+        <source>Main colours: %1</source>
+        <translation>Main colours: %1</translation>
+    </message>
+    <message>
+        <source>Taken: %1</source>
+        <translation>Taken: %1</translation>
+    </message>
+    <message>
+        <source>Text recognition is not installed.</source>
+        <translation>Text recognition is not installed.</translation>
+    </message>
+    <message>
+        <source>Read from the picture %1:</source>
+        <translation>Read from the picture %1:</translation>
+    </message>
+    <message>
+        <source>No text found in it.</source>
+        <translation>No text found in it.</translation>
+    </message>
+    <message>
         <source>p. %1</source>
         <translation>p. %1</translation>
     </message>
@@ -127,6 +155,32 @@
     </message>
 </context>
 <context>
+    <name>AttachButton</name>
+    <message>
+        <source>Attach pictures to ask about (or paste one with Ctrl+V, or drop it here)</source>
+        <translation>Attach pictures to ask about (or paste one with Ctrl+V, or drop it here)</translation>
+    </message>
+    <message>
+        <source>Attach pictures</source>
+        <translation>Attach pictures</translation>
+    </message>
+    <message>
+        <source>Pictures (%1)</source>
+        <translation>Pictures (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentStrip</name>
+    <message>
+        <source>At most %1 pictures go with one question.</source>
+        <translation>At most %1 pictures go with one question.</translation>
+    </message>
+    <message>
+        <source>The pasted picture could not be saved: %1</source>
+        <translation>The pasted picture could not be saved: %1</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Dismiss</source>
@@ -205,6 +259,10 @@
 </context>
 <context>
     <name>ChatPanel</name>
+    <message>
+        <source>The clipboard holds no picture and no text to paste.</source>
+        <translation>The clipboard holds no picture and no text to paste.</translation>
+    </message>
     <message>
         <source>Who answers in this conversation (Settings → Personas)</source>
         <translation>Who answers in this conversation (Settings → Personas)</translation>
@@ -438,6 +496,30 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>The model did not answer in English, even when asked again.</source>
         <translation>The model did not answer in English, even when asked again.</translation>
+    </message>
+    <message>
+        <source>%1: the file is gone.</source>
+        <translation>%1: the file is gone.</translation>
+    </message>
+    <message>
+        <source>%1: the file is empty.</source>
+        <translation>%1: the file is empty.</translation>
+    </message>
+    <message>
+        <source>%1 is not a picture Sova can read (whatever its name says).</source>
+        <translation>%1 is not a picture Sova can read (whatever its name says).</translation>
+    </message>
+    <message>
+        <source>%1: the picture is damaged or cut short.</source>
+        <translation>%1: the picture is damaged or cut short.</translation>
+    </message>
+    <message>
+        <source>%1: this variant of the format cannot be read.</source>
+        <translation>%1: this variant of the format cannot be read.</translation>
+    </message>
+    <message>
+        <source>%1 has too many pixels to be a photo (it may be a decompression bomb); it was not opened.</source>
+        <translation>%1 has too many pixels to be a photo (it may be a decompression bomb); it was not opened.</translation>
     </message>
     <message>
         <source>Loading %1…</source>
@@ -1137,8 +1219,8 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>%1 prompt tokens (%2 evaluated), %3 answer tokens</translation>
     </message>
     <message>
-        <source>Sova cannot open these files: %1. It reads documents (%2) and audio (%3).</source>
-        <translation>Sova cannot open these files: %1. It reads documents (%2) and audio (%3).</translation>
+        <source>Sova cannot open these files: %1. It reads documents (%2), audio (%3) and pictures (%4).</source>
+        <translation>Sova cannot open these files: %1. It reads documents (%2), audio (%3) and pictures (%4).</translation>
     </message>
 </context>
 <context>
@@ -1484,6 +1566,13 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Personas</source>
         <translation>Personas</translation>
+    </message>
+</context>
+<context>
+    <name>PictureViewer</name>
+    <message>
+        <source>Loading…</source>
+        <translation>Loading…</translation>
     </message>
 </context>
 <context>
@@ -3087,6 +3176,13 @@ click to stop</translation>
     <message>
         <source>this PDF has no pages</source>
         <translation>this PDF has no pages</translation>
+    </message>
+</context>
+<context>
+    <name>_Tile</name>
+    <message>
+        <source>Remove this picture</source>
+        <translation>Remove this picture</translation>
     </message>
 </context>
 </TS>

@@ -44,6 +44,34 @@
         <translation>Адаптер: %1 (модель, дообученная на ваших оценках)</translation>
     </message>
     <message>
+        <source>it could not be read.</source>
+        <translation>её не удалось прочитать.</translation>
+    </message>
+    <message>
+        <source>Seems to show (image classifier): %1</source>
+        <translation>Похоже, на ней (классификатор изображений): %1</translation>
+    </message>
+    <message>
+        <source>Main colours: %1</source>
+        <translation>Основные цвета: %1</translation>
+    </message>
+    <message>
+        <source>Taken: %1</source>
+        <translation>Снято: %1</translation>
+    </message>
+    <message>
+        <source>Text recognition is not installed.</source>
+        <translation>Распознавание текста не установлено.</translation>
+    </message>
+    <message>
+        <source>Read from the picture %1:</source>
+        <translation>Прочитано с картинки %1:</translation>
+    </message>
+    <message>
+        <source>No text found in it.</source>
+        <translation>Текста на ней не найдено.</translation>
+    </message>
+    <message>
         <source>p. %1</source>
         <translation>с. %1</translation>
     </message>
@@ -127,6 +155,32 @@
     </message>
 </context>
 <context>
+    <name>AttachButton</name>
+    <message>
+        <source>Attach pictures to ask about (or paste one with Ctrl+V, or drop it here)</source>
+        <translation>Приложить картинки к вопросу (или вставьте через Ctrl+V, или перетащите сюда)</translation>
+    </message>
+    <message>
+        <source>Attach pictures</source>
+        <translation>Приложить картинки</translation>
+    </message>
+    <message>
+        <source>Pictures (%1)</source>
+        <translation>Картинки (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentStrip</name>
+    <message>
+        <source>At most %1 pictures go with one question.</source>
+        <translation>К одному вопросу можно приложить не больше %1 картинок.</translation>
+    </message>
+    <message>
+        <source>The pasted picture could not be saved: %1</source>
+        <translation>Не удалось сохранить вставленную картинку: %1</translation>
+    </message>
+</context>
+<context>
     <name>Banner</name>
     <message>
         <source>Dismiss</source>
@@ -205,6 +259,10 @@
 </context>
 <context>
     <name>ChatPanel</name>
+    <message>
+        <source>The clipboard holds no picture and no text to paste.</source>
+        <translation>В буфере обмена нет ни картинки, ни текста.</translation>
+    </message>
     <message>
         <source>Who answers in this conversation (Settings → Personas)</source>
         <translation>Кто отвечает в этой беседе (Настройки → Персоны)</translation>
@@ -438,6 +496,30 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>The model did not answer in English, even when asked again.</source>
         <translation>Модель не ответила по-английски даже после повторной просьбы.</translation>
+    </message>
+    <message>
+        <source>%1: the file is gone.</source>
+        <translation>%1: файла больше нет.</translation>
+    </message>
+    <message>
+        <source>%1: the file is empty.</source>
+        <translation>%1: файл пуст.</translation>
+    </message>
+    <message>
+        <source>%1 is not a picture Sova can read (whatever its name says).</source>
+        <translation>%1 — не картинка, которую Сова может прочитать (что бы ни говорило его имя).</translation>
+    </message>
+    <message>
+        <source>%1: the picture is damaged or cut short.</source>
+        <translation>%1: картинка повреждена или обрезана.</translation>
+    </message>
+    <message>
+        <source>%1: this variant of the format cannot be read.</source>
+        <translation>%1: этот вариант формата не читается.</translation>
+    </message>
+    <message>
+        <source>%1 has too many pixels to be a photo (it may be a decompression bomb); it was not opened.</source>
+        <translation>%1: слишком много пикселей для фотографии (возможно, это «бомба» распаковки); файл не открыт.</translation>
     </message>
     <message>
         <source>Loading %1…</source>
@@ -1137,8 +1219,8 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <translation>Токенов в запросе: %1 (вычислено %2), в ответе: %3</translation>
     </message>
     <message>
-        <source>Sova cannot open these files: %1. It reads documents (%2) and audio (%3).</source>
-        <translation>Сова не умеет открывать эти файлы: %1. Она читает документы (%2) и аудио (%3).</translation>
+        <source>Sova cannot open these files: %1. It reads documents (%2), audio (%3) and pictures (%4).</source>
+        <translation>Сова не умеет открывать эти файлы: %1. Она читает документы (%2), аудио (%3) и картинки (%4).</translation>
     </message>
 </context>
 <context>
@@ -1484,6 +1566,13 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Personas</source>
         <translation>Персоны</translation>
+    </message>
+</context>
+<context>
+    <name>PictureViewer</name>
+    <message>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
     </message>
 </context>
 <context>
@@ -3087,6 +3176,13 @@ click to stop</source>
     <message>
         <source>this PDF has no pages</source>
         <translation>в этом PDF нет страниц</translation>
+    </message>
+</context>
+<context>
+    <name>_Tile</name>
+    <message>
+        <source>Remove this picture</source>
+        <translation>Убрать эту картинку</translation>
     </message>
 </context>
 </TS>

@@ -396,12 +396,15 @@ def test_conversation_answers_from_chosen_collections(qtbot, window, assistant) 
 def test_drop_routes_documents_and_audio(qtbot, window, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "notes"
     folder.mkdir()
-    files = {name: tmp_path / name for name in ("a.pdf", "b.MD", "c.epub", "talk.wav", "song.mp3", "x.exe")}
+    files = {name: tmp_path / name for name in ("a.pdf", "b.MD", "c.epub", "talk.wav", "song.mp3", "x.exe", "cat.JPG")}
     for p in files.values():
         p.write_bytes(b"x")
-    docs, audio, other = route_paths([folder, *files.values()])
+    docs, audio, images, other = route_paths([folder, *files.values()])
     assert docs == [folder, files["a.pdf"], files["b.MD"], files["c.epub"]]
     assert audio == [files["talk.wav"], files["song.mp3"]] and other == [files["x.exe"]]
+    assert images == [files["cat.JPG"]]
+    got_images: list[list[Path]] = []
+    monkeypatch.setattr(window.chat.attachments, "add_paths", lambda paths: got_images.append(list(paths)))
 
     got_docs: list[list[Path]] = []
     got_audio: list[Path] = []
@@ -419,6 +422,7 @@ def test_drop_routes_documents_and_audio(qtbot, window, tmp_path, monkeypatch) -
     window.event(event)
     assert got_docs == [[folder, files["a.pdf"], files["b.MD"], files["c.epub"]]]
     assert got_audio == [files["talk.wav"], files["song.mp3"]]
+    assert got_images == [[files["cat.JPG"]]]
     assert window.documents_dock.isVisible()
     assert "x.exe" in window.chat.banner.text
 

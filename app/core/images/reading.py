@@ -32,6 +32,12 @@ MAX_PIXELS = 250_000_000
 WORK_SIDE = 3000  # a scanned A4 page at 250 dpi, a 4K screenshot: OCR still reads them
 
 
+# What the window offers and routes to pictures (Pillow reads each; checked by a test).
+# Any other file Pillow knows is read too when it comes in by another way (a paste).
+SUFFIXES: tuple[str, ...] = (".png", ".jpg", ".jpeg", ".jfif", ".webp", ".bmp", ".gif", ".tif", ".tiff",
+                             ".ico", ".ppm", ".pgm", ".pbm", ".tga", ".psd", ".jp2", ".dib", ".pcx")
+
+
 class ImageError(SovaError):
     """A picture Sova cannot read; ``code`` says why, ``params['name']`` which file."""
 

@@ -108,3 +108,14 @@ def test_a_huge_photo_is_reduced_for_analysis(tmp_path: Path) -> None:
     big = Image.new("RGB", (7000, 5000), (240, 140, 20))
     p = read_picture(save(big, tmp_path / "big.jpg", quality=50))
     assert (p.width, p.height) == (7000, 5000) and max(p.image.size) <= WORK_SIDE
+
+
+def test_every_offered_suffix_is_one_pillow_reads() -> None:
+    from PIL import Image
+
+    from app.core.filetypes import category_of
+    from app.core.images.reading import SUFFIXES
+
+    known = Image.registered_extensions()
+    assert [s for s in SUFFIXES if s not in known] == []
+    assert category_of(Path("Photo.JPG")) == "image" and category_of(Path("scan.tiff")) == "image"

@@ -1,0 +1,114 @@
+"""Pictures in the conversation: thumbnails in the question's bubble (made in workers,
+cached) and a full-size view on click.
+
+The bubble of a question sent with pictures shows each one as a thumbnail link
+(``sova:picture:<i>``); until a thumbnail is ready (a worker decodes it at its small
+size) the picture's name stands in its place. The viewer loads the picture scaled to
+the screen, also in a worker, so a 40 MP photo never stalls the window.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QImage, QPixmap, QTextDocument
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from app.ui.attachments import thumbnail
+from app.ui.workers import FunctionWorker, start
+
+BUBBLE_THUMB = 96
+LINK = "sova:picture:"
+
+
+class ThumbnailCache(QObject):
+    """Thumbnails of stored pictures by path; a missing one is made in a worker and
+    ``sig_ready`` tells the view to draw again."""
+
+    sig_ready = Signal()
+
+    def __init__(self, side: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._side = side
+        self._images: dict[Path, QImage] = {}
+        self._loading: set[Path] = set()
+
+    def get(self, path: Path) -> QImage | None:
+        image = self._images.get(path)
+        if image is None and path not in self._loading and path.is_file():
+            self._loading.add(path)
+            worker = FunctionWorker(thumbnail, path, self._side)
+            worker.signals.sig_result.connect(lambda img, p=path: self._ready(p, img))
+            worker.signals.sig_finished.connect(lambda p=path: self._loading.discard(p))
+            start(worker)
+        return image
+
+    def _ready(self, path: Path, image: QImage) -> None:
+        self._images[path] = image
+        if len(self._images) > 300:
+            self._images.pop(next(iter(self._images)))
+        self.sig_ready.emit()
+
+
+def record_path(record: dict[str, Any], stored: Callable[[dict[str, Any]], Path]) -> Path | None:
+    """Where a message's picture is: its stored copy, or (before the core has kept
+    one) the file the user chose."""
+    if record.get("file"):
+        return stored(record)
+    if record.get("source"):
+        return Path(str(record["source"]))
+    return None
+
+
+def bubble_html(doc: QTextDocument, records: list[dict[str, Any]], paths: list[Path | None],
+                cache: ThumbnailCache, ratio: float, key: str) -> str:
+    """Thumbnail links for a bubble's pictures (their names while thumbnails load)."""
+    parts: list[str] = []
+    for i, (record, path) in enumerate(zip(records, paths)):
+        name = html.escape(str(record.get("name", "")))
+        image = cache.get(path) if path is not None else None
+        if image is None:
+            parts.append(f"<a href='{LINK}{i}'>🖼 {name}</a>")
+            continue
+        url = f"sova-picture:{key}-{i}"
+        doc.addResource(QTextDocument.ResourceType.ImageResource, QUrl(url), image)
+        w = round(image.width() / ratio)
+        h = round(image.height() / ratio)
+        parts.append(f"<a href='{LINK}{i}'><img src='{url}' width='{w}' height='{h}' title='{name}'></a>")
+    return "&nbsp;".join(parts)
+
+
+class PictureViewer(QDialog):
+    """One picture, as large as the screen allows."""
+
+    def __init__(self, path: Path, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pictureViewer")
+        self.setWindowTitle(name)
+        self.label = QLabel(self)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setText(self.tr("Loading…"))
+        scroll = QScrollArea(self)
+        scroll.setWidget(self.label)
+        scroll.setWidgetResizable(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(buttons)
+        screen = self.screen().availableGeometry().size() if self.screen() else QSize(1280, 800)
+        self.resize(min(1200, screen.width() - 80), min(900, screen.height() - 80))
+        side = round(max(screen.width(), screen.height()) * self.devicePixelRatioF())
+        worker = FunctionWorker(thumbnail, path, side)
+        worker.signals.sig_result.connect(self._show)
+        worker.signals.sig_error.connect(lambda exc: self.label.setText(str(exc)))
+        start(worker)
+
+    def _show(self, image: QImage) -> None:
+        pixmap = QPixmap.fromImage(image)
+        pixmap.setDevicePixelRatio(self.devicePixelRatioF())
+        self.label.setPixmap(pixmap)
+        self.label.setText("")
