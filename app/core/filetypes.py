@@ -20,7 +20,9 @@ from app.core.rag.loaders.kinds import KINDS
 Category = Literal["document", "audio", "image"]
 
 # Suffixes are lower case with the dot, in the order messages list them.
-DOCUMENT_SUFFIXES: tuple[str, ...] = tuple(s for kind in KINDS for s in kind.suffixes)
+# Pictures are a kind of the loaders too (read when added to documents on purpose), but
+# a dropped picture goes with the question: they are listed as images only.
+DOCUMENT_SUFFIXES: tuple[str, ...] = tuple(s for kind in KINDS if kind.name != "image" for s in kind.suffixes)
 AUDIO_SUFFIXES: tuple[str, ...] = tuple(s.lower() for s in AUDIO_EXTENSIONS)
 IMAGE_SUFFIXES: tuple[str, ...] = IMAGE_READER_SUFFIXES
 

@@ -77,6 +77,7 @@ class ChatPanel(HeaderActions, QWidget):
     sig_busy = Signal(bool)  # an answer started / ended
     sig_citation = Signal(object, str)  # Citation clicked, the answer's text
     sig_answer_done = Signal(object)  # DoneEvent (tests and benchmarks wait for it)
+    sig_add_document = Signal(object)  # Path: a picture to index with the documents
     sig_show_fact = Signal(int)  # a remembered fact's id: show it on the Memory page
     sig_rated = Signal(object, object)  # message id, its Rating (None: removed)
 
@@ -579,7 +580,9 @@ class ChatPanel(HeaderActions, QWidget):
         records = list((self.model.message(row).details or {}).get("images", []))
         path = self.view.picture_path(records[i]) if i < len(records) else None
         if path is not None:
-            PictureViewer(path, str(records[i].get("name", "")), self).open()
+            viewer = PictureViewer(path, str(records[i].get("name", "")), self)
+            viewer.sig_add_document.connect(self.sig_add_document)
+            viewer.open()
 
     def show_details(self, row: int) -> None:
         """The passages the answer in ``row`` was given, and why (a dialog)."""

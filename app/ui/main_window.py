@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self.chat.sig_stats.connect(self._on_stats)
         self.chat.sig_status.connect(self._on_chat_status)
         self.chat.sig_citation.connect(self.show_citation)
+        self.chat.sig_add_document.connect(lambda path: (self.documents_dock.show(), self.documents.add_paths([path])))
         self.chat.sig_show_fact.connect(self.show_fact)
         self.chat.collections_provider = self.documents.collection_names
         # The model's life (loading, crashes, restarts) is the core's; the window shows it.

@@ -82,7 +82,10 @@ def bubble_html(doc: QTextDocument, records: list[dict[str, Any]], paths: list[P
 
 
 class PictureViewer(QDialog):
-    """One picture, as large as the screen allows."""
+    """One picture, as large as the screen allows; "Add to documents" indexes its text
+    with the picture as the cited source."""
+
+    sig_add_document = Signal(object)  # Path
 
     def __init__(self, path: Path, name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -96,6 +99,9 @@ class PictureViewer(QDialog):
         scroll.setWidgetResizable(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        self.add_button = buttons.addButton(self.tr("Add to documents"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.add_button.setToolTip(self.tr("Index the text in this picture, so answers from documents can find and cite it"))
+        self.add_button.clicked.connect(lambda: (self.sig_add_document.emit(path), self.accept()))
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(buttons)

@@ -1574,6 +1574,14 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <source>Loading…</source>
         <translation>Loading…</translation>
     </message>
+    <message>
+        <source>Add to documents</source>
+        <translation>Add to documents</translation>
+    </message>
+    <message>
+        <source>Index the text in this picture, so answers from documents can find and cite it</source>
+        <translation>Index the text in this picture, so answers from documents can find and cite it</translation>
+    </message>
 </context>
 <context>
     <name>PrivacyPage</name>

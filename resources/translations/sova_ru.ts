@@ -1574,6 +1574,14 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
         <source>Loading…</source>
         <translation>Загрузка…</translation>
     </message>
+    <message>
+        <source>Add to documents</source>
+        <translation>Добавить в документы</translation>
+    </message>
+    <message>
+        <source>Index the text in this picture, so answers from documents can find and cite it</source>
+        <translation>Проиндексировать текст с картинки, чтобы ответы по документам находили и цитировали его</translation>
+    </message>
 </context>
 <context>
     <name>PrivacyPage</name>

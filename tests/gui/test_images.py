@@ -66,7 +66,11 @@ def test_an_attached_picture_goes_with_the_question(qtbot, window, script, tmp_p
     viewer = window.chat.findChild(QDialog, "pictureViewer")
     assert viewer is not None
     qtbot.waitUntil(lambda: viewer.label.pixmap() is not None and not viewer.label.pixmap().isNull(), timeout=5000)
-    viewer.close()
+    added: list[list[Path]] = []
+    window.documents.add_paths = lambda paths: added.append(list(paths))
+    viewer.add_button.click()  # "Add to documents": the stored copy, under its own name
+    assert added and added[0][0].name == "screen.png" and added[0][0].is_file()
+    assert window.documents_dock.isVisible()
     # The answer's details say what was read from the picture.
     from app.ui.answer_details import details_html
 

@@ -110,3 +110,26 @@ def test_pillows_corpus_is_read_or_refused_never_a_crash(fetched: Path) -> None:
                 outcome[e.code] = outcome.get(e.code, 0) + 1
     print(outcome)
     assert outcome["read"] > 600 and outcome.get("image_corrupt", 0) > 20 and outcome.get("image_too_large", 0) >= 1
+
+
+def test_a_picture_added_to_documents_is_found_by_its_text(fetched: Path, tmp_path: Path) -> None:
+    """"Add to documents": the page's text is indexed with the picture as its cited source."""
+    import shutil
+
+    from app.core.assistant import Assistant
+    from app.core.config import Paths
+
+    page = tmp_path / "LinnSequencer manual.png"
+    shutil.copy(fetched / "images" / "ocr" / "linn.png", page)
+    paths = Paths(tmp_path / "config", tmp_path / "data", tmp_path / "cache", user_paths().models).ensure()
+    a = Assistant(paths)
+    try:
+        report = a.documents.add_paths([page])
+        assert report.indexed == 1, report
+        conv = a.new_conversation()
+        a.set_documents(conv.id, ())
+        found = a.retrieve(a.conversation(conv.id), "How many tracks does the LinnSequencer record?")
+        assert found and found[0].path.endswith("LinnSequencer manual.png") and found[0].page == 1
+        assert "32" in " ".join(c.text for c in found)
+    finally:
+        a.close()

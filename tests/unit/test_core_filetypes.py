@@ -13,7 +13,9 @@ from tests.fakes.samples import SAMPLE_TEXT, make_audio, make_document
 
 
 def test_lists_come_from_the_loaders_and_the_decoder() -> None:
-    assert set(filetypes.DOCUMENT_SUFFIXES) == SUPPORTED_SUFFIXES
+    # Pictures are a loader kind too (added to documents on purpose) but listed as images.
+    assert set(filetypes.DOCUMENT_SUFFIXES) | set(filetypes.IMAGE_SUFFIXES) == SUPPORTED_SUFFIXES
+    assert not set(filetypes.DOCUMENT_SUFFIXES) & set(filetypes.IMAGE_SUFFIXES)
     assert set(filetypes.AUDIO_SUFFIXES) == {s.lower() for s in audio.AUDIO_EXTENSIONS}
     assert filetypes.ACCEPTED["document"] == filetypes.DOCUMENT_SUFFIXES
     assert filetypes.ACCEPTED["audio"] == filetypes.AUDIO_SUFFIXES

@@ -2,8 +2,8 @@
 for the model, and the answer step that does it.
 
 A picture the user attaches is checked (``read_picture``) and its bytes copied,
-unchanged, into ``<data>/images/<conversation>/`` under a name made of its content's
-hash (the same picture twice is stored once); the user message records it in its
+unchanged, into ``<data>/images/<conversation>/<hash of its content>/<its name>`` (the
+same picture twice is stored once); the user message records it in its
 details (``{"images": [{"file", "name", "width", "height", "format"}]}``). The first
 answer to that message reads the picture (text, labels, facts) and writes the
 description into the same record, so later turns and regenerated answers reuse it.
@@ -61,15 +61,17 @@ class ImageService:
         picture = read_picture(source)
         data = source.read_bytes()
         digest = hashlib.sha256(data).hexdigest()[:20]
-        suffix = source.suffix.lower() if source.suffix and len(source.suffix) <= 6 else ""
-        folder = self.folder(conversation_id)
+        # Under its own name (a document made of it cites "screenshot.png"), in a folder
+        # named by its content (two different pictures may share a name).
+        name = "".join(ch for ch in source.name if ch not in '/\\:*?"<>|\0')[-120:] or f"picture{source.suffix}"
+        folder = self.folder(conversation_id) / digest
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{digest}{suffix}"
+        target = folder / name
         if not target.exists():
-            tmp = target.with_name(target.name + ".tmp")
+            tmp = folder / f".{digest}.tmp"
             tmp.write_bytes(data)
             tmp.replace(target)  # a killed copy never leaves a half picture under the real name
-        return {"file": f"{conversation_id}/{target.name}", "name": source.name, "width": picture.width,
+        return {"file": f"{conversation_id}/{digest}/{name}", "name": source.name, "width": picture.width,
                 "height": picture.height, "format": picture.format}
 
     def delete_conversation(self, conversation_id: int) -> None:

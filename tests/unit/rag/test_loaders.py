@@ -377,6 +377,8 @@ def test_iter_files_symlink_loops_hidden_and_dedup(tmp_path: Path) -> None:
     assert "secret.txt" not in names and ".dot.txt" not in names
     files_h, _ = split(list(iter_files([root], include_hidden=True)))
     assert {"secret.txt", ".dot.txt"} <= {p.name for p in files_h}
+    # A folder's pictures are passed over; one added on its own is read (its text, by OCR).
+    assert list(iter_files([root / "a" / "b" / "image.png"])) == [root / "a" / "b" / "image.png"]
 
 
 def test_iter_files_deep_nesting(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from app.core.rag.loaders import docx, epub, html, markdown, pdf, text
+from app.core.images.reading import SUFFIXES as IMAGE_SUFFIXES
+from app.core.rag.loaders import docx, epub, html, image, markdown, pdf, text
 from app.core.rag.loaders.base import (
     DEFAULT_MAX_BYTES,
     DEFAULT_TIME_BUDGET,
@@ -48,6 +49,8 @@ KINDS: tuple[FileKind, ...] = (
     FileKind("html", "HTML", (".html", ".htm", ".xhtml"), html.open_stream),
     FileKind("markdown", "Markdown", (".md", ".markdown"), markdown.open_stream),
     FileKind("text", "text", (".txt", ".text"), text.open_stream),
+    # Last: a picture added on its own (its text by OCR); folders leave pictures out.
+    FileKind("image", "picture", IMAGE_SUFFIXES, image.open_stream, image.sniff),
 )
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(s for k in KINDS for s in k.suffixes)

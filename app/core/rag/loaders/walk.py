@@ -104,7 +104,7 @@ def _walk(top: Path, top_st: os.stat_result, seen_files: set[tuple[int, int]],
                 seen_dirs.add(key)
                 subdirs.append(p)
             elif stat.S_ISREG(st.st_mode):
-                if kind_of(p) is None or key in seen_files:
+                if kind_of(p) in (None, "image") or key in seen_files:  # pictures only one by one
                     continue
                 seen_files.add(key)
                 yield p
