@@ -42,7 +42,7 @@ class ProgressBar:
         self.stream.flush()
 
 
-def _ask(assistant: Assistant, question: str, docs: bool, out: TextIO) -> int:
+def _ask(assistant: Assistant, question: str, docs: bool, out: TextIO, images: list[str] | None = None) -> int:
     conv = assistant.new_conversation()
     if docs:
         assistant.set_documents(conv.id, ())
@@ -51,7 +51,11 @@ def _ask(assistant: Assistant, question: str, docs: bool, out: TextIO) -> int:
     try:
         assistant.load_model(bar, cancel)
         error = None
-        for event in assistant.ask(conv.id, question, cancel):
+        pictures = [Path(p) for p in images or []]
+        if not question.strip() and not pictures:
+            print("sova: nothing to ask (give a question, a picture with --image, or both)", file=sys.stderr)
+            return 2
+        for event in assistant.ask(conv.id, question, cancel, images=pictures):
             if isinstance(event, TokenEvent):
                 out.write(event.text)
                 out.flush()
@@ -206,7 +210,7 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         if getattr(args, "model", None):
             assistant.settings.active_model = args.model
         if args.command == "ask":
-            return _ask(assistant, args.question, args.docs, out)
+            return _ask(assistant, args.question, args.docs, out, args.image)
         if args.command == "selftest":
             t0 = time.monotonic()
             code = _ask(assistant, SELFTEST_PROMPT, False, out)

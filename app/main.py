@@ -28,8 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sova", description="Sova, an offline knowledge assistant.")
     sub = p.add_subparsers(dest="command")
     ask = sub.add_parser("ask", help="answer one question, streaming to stdout")
-    ask.add_argument("question")
+    ask.add_argument("question", nargs="?", default="")
     ask.add_argument("--docs", action="store_true", help="answer from the indexed documents")
+    ask.add_argument("--image", action="append", default=[], metavar="FILE",
+                     help="a picture to ask about (its text, what it shows); may be given more than once")
     ask.add_argument("--model", help="model id to use (see `models`)")
     sub.add_parser("selftest", help="load the default model, answer one prompt, exit 0")
     idx = sub.add_parser("index", help="add files or folders to the document index")

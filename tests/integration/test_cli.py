@@ -160,3 +160,22 @@ def test_personas_commands(sova_home: Path, tmp_path: Path) -> None:
     r = run_app(["personas", "import", str(bad)], sova_home)
     assert r.returncode == 1 and "version 3" in r.stderr
     assert run_app(["personas", "list"], sova_home).stdout.count("\n") == 5
+
+
+def test_ask_about_a_picture(sova_home: Path, tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", (420, 80), "white")
+    ImageDraw.Draw(img).text((12, 24), "Order number: 48213", font=ImageFont.truetype(
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 22), fill="black")
+    img.save(tmp_path / "receipt.png")
+    r = run_app(["ask", "--model", SMALL, "--image", str(tmp_path / "receipt.png"),
+                 "What is the order number in this picture? Answer with the number only."], sova_home)
+    assert r.returncode == 0, r.stderr
+    assert "48213" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_ask_about_a_broken_picture_names_it(sova_home: Path, tmp_path: Path) -> None:
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0 broken")
+    r = run_app(["ask", "--model", SMALL, "--image", str(tmp_path / "photo.jpg"), "what is this?"], sova_home)
+    assert r.returncode == 1 and "photo.jpg" in r.stderr and "Traceback" not in r.stderr
