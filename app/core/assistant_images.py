@@ -49,3 +49,34 @@ class Pictures:
         for source in sources:
             read_picture(source, work_side=512)
         return [self.images.attach(conversation_id, s) for s in sources]
+
+    def export_conversation(self, conversation_id: int, path: Path) -> Path:
+        """Write the conversation to ``path`` (JSON when it ends in .json, else Markdown)
+        with its pictures copied into a folder beside it (``<name> pictures``), linked
+        from the text. Returns ``path``."""
+        import shutil
+
+        folder = path.with_name(f"{path.stem} pictures")
+        copied: dict[str, str] = {}
+
+        def pictures(message: Any) -> list[tuple[str, str]]:
+            out: list[tuple[str, str]] = []
+            for record in (message.details or {}).get("images", []):
+                source = self.images.path(record) if record.get("file") else None
+                if source is None or not source.is_file():
+                    continue
+                key = str(record["file"])
+                if key not in copied:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    target = folder / f"{len(copied) + 1:03d} {source.name}"
+                    shutil.copy2(source, target)
+                    copied[key] = f"{folder.name}/{target.name}"
+                out.append((str(record.get("name", source.name)), copied[key]))
+            return out
+
+        store = self.store  # type: ignore[attr-defined]
+        text = (store.export_json(conversation_id, pictures) if path.suffix.lower() == ".json"
+                else store.export_markdown(conversation_id, pictures))
+        path.write_text(text, encoding="utf-8")
+        return path
+

@@ -223,9 +223,8 @@ class ConversationList(QWidget):
         )
         if not name:
             return
-        text = (self.assistant.export_json(conversation_id) if name.endswith(".json")
-                else self.assistant.export_markdown(conversation_id))
-        Path(name).write_text(text, encoding="utf-8")
+        # The pictures of the conversation go into a folder beside the file.
+        self.assistant.export_conversation(conversation_id, Path(name))
 
     def _menu(self, pos: object) -> None:
         item = self.list.itemAt(pos)  # type: ignore[arg-type]

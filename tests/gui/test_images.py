@@ -136,3 +136,19 @@ def test_the_event_loop_keeps_running_while_a_big_photo_is_read(qtbot, window, t
     timer.stop()
     print(f"longest gap {max(gaps) * 1000:.0f} ms over {len(gaps)} ticks")
     assert max(gaps) < 0.05
+
+
+def test_exporting_a_conversation_copies_its_pictures(qtbot, window, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    strip = window.chat.attachments
+    strip.add_paths([picture(tmp_path / "screen.png")])
+    qtbot.waitUntil(lambda: bool(strip.paths()) and not strip.busy, timeout=5000)
+    with qtbot.waitSignal(window.chat.sig_answer_done, timeout=10000):
+        window.chat.send("what does it say?")
+    out = tmp_path / "export" / "chat.md"
+    out.parent.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    window.conversations.export(window.chat.conversation_id)
+    assert "![screen.png](<chat pictures/001 screen.png>)" in out.read_text(encoding="utf-8")
+    assert (out.parent / "chat pictures" / "001 screen.png").is_file()

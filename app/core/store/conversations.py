@@ -11,7 +11,7 @@ import sqlite3
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from app.core.store.db import Database
 from app.core.store.migrations import MAIN
@@ -226,7 +226,10 @@ class Store:
                 out.append((conv, _message(r), str(r["snip"])))
         return out
 
-    def export_markdown(self, conversation_id: int) -> str:
+    def export_markdown(self, conversation_id: int,
+                        pictures: Callable[[Message], list[tuple[str, str]]] | None = None) -> str:
+        """The conversation as Markdown; ``pictures`` gives a message's pictures as
+        (name, link) to show after its text."""
         conv = self.conversation(conversation_id)
         if conv is None:
             raise KeyError(conversation_id)
@@ -236,6 +239,8 @@ class Store:
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(m.created_at))
             note = " (interrupted)" if m.status == MessageStatus.INTERRUPTED else ""
             lines += [f"## {who} — {stamp}{note}", "", m.content, ""]
+            for name, link in pictures(m) if pictures else []:
+                lines += [f"![{name}](<{link}>)", ""]
             for c in m.citations:
                 where = f", page {c.page}" if c.page else ""
                 lines.append(f"[{c.n}] {c.path}{where}")
@@ -243,7 +248,9 @@ class Store:
                 lines.append("")
         return "\n".join(lines)
 
-    def export_json(self, conversation_id: int) -> str:
+    def export_json(self, conversation_id: int,
+                    pictures: Callable[[Message], list[tuple[str, str]]] | None = None) -> str:
+        """The conversation as JSON; ``pictures`` as for Markdown (each message lists them)."""
         conv = self.conversation(conversation_id)
         if conv is None:
             raise KeyError(conversation_id)
@@ -261,6 +268,8 @@ class Store:
                     "stats": asdict(m.stats) if m.stats else None,
                     "citations": [asdict(c) for c in m.citations],
                     "persona": m.persona,
+                    **({"pictures": [{"name": n, "file": f} for n, f in pictures(m)]}
+                       if pictures and pictures(m) else {}),
                 }
                 for m in self.messages(conversation_id)
             ],

@@ -111,3 +111,15 @@ def test_check_image_names_the_reason(assistant: Assistant, tmp_path: Path) -> N
     with pytest.raises(ImageError) as e:
         assistant.check_image(tmp_path / "empty.png")
     assert e.value.code == "image_empty"
+
+
+@pytest.mark.parametrize("suffix", [".md", ".json"])
+def test_export_carries_the_pictures(assistant: Assistant, tmp_path: Path, suffix: str) -> None:
+    conv = assistant.new_conversation()
+    list(assistant.ask(conv.id, "Что здесь?", images=[picture(tmp_path, "экран.png")]))
+    out = assistant.export_conversation(conv.id, tmp_path / "out" / f"chat{suffix}")
+    copy = tmp_path / "out" / "chat pictures" / "001 экран.png"
+    assert copy.read_bytes() == (tmp_path / "экран.png").read_bytes()
+    text = out.read_text(encoding="utf-8")
+    assert ("![экран.png](<chat pictures/001 экран.png>)" in text) if suffix == ".md" else \
+        ('"file": "chat pictures/001 экран.png"' in text)
