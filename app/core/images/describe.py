@@ -48,7 +48,7 @@ class ImageDescription:
                  + (f", {f.frames} frames" if f.frames > 1 else "") + "]"]
         if self.labels:
             lines.append("What it seems to show (an image classifier's guesses, with probabilities): "
-                         + "; ".join(f"{lb.names} ({lb.score:.0%})" for lb in self.labels))
+                         + "; ".join(_guesses(self.labels)))
         if self.text:
             text = self.text if len(self.text) <= MAX_TEXT_CHARS else self.text[:MAX_TEXT_CHARS] + " [...]"
             lines.append("Text in the picture (read by OCR):\n\"\"\"\n" + text + "\n\"\"\"")
@@ -69,6 +69,22 @@ class ImageDescription:
         return d
 
 
+def _guesses(labels: list[Label]) -> list[str]:
+    """"a domestic cat (92%: tiger cat, Egyptian cat, tabby)" for classes of one kind,
+    "espresso (95%)" for the others; largest first."""
+    out: list[tuple[float, str]] = []
+    groups: dict[str, list[Label]] = {}
+    for lb in labels:
+        if lb.group:
+            groups.setdefault(lb.group, []).append(lb)
+        else:
+            out.append((lb.score, f"{lb.names} ({lb.score:.0%})"))
+    for group, members in groups.items():
+        total = sum(m.score for m in members)
+        out.append((total, f"a {group} ({total:.0%}: " + ", ".join(m.name for m in members) + ")"))
+    return [text for _, text in sorted(out, key=lambda t: -t[0])]
+
+
 def describe(picture: "Picture", name: str, classifier: "Classifier | None", *, read_text: Any = None,
              with_location: bool = False, cancel: CancelToken | None = None) -> ImageDescription:
     """Read ``picture``'s text (``read_text``: the OCR function, None to skip) and ask the
@@ -86,7 +102,13 @@ def describe(picture: "Picture", name: str, classifier: "Classifier | None", *, 
     labels: list[Label] = []
     if classifier is not None:
         floor = LABEL_SURE if text.words >= TEXT_WORDS else LABEL_MIN
-        labels = [lb for lb in classifier.classify(picture.image, top=3) if lb.score >= floor]
+        top = classifier.classify(picture.image, top=5)
+        # Classes of one kind (three breeds of cat) count together against the floor.
+        totals: dict[str, float] = {}
+        for lb in top:
+            if lb.group:
+                totals[lb.group] = totals.get(lb.group, 0.0) + lb.score
+        labels = [lb for lb in top[:3] if max(lb.score, totals.get(lb.group, 0.0)) >= floor]
     else:
         missing.append("labels")
     return ImageDescription(name=name, facts=facts(picture, with_location), text=text.text,

@@ -48,6 +48,7 @@ class Label:
     name: str  # the class's first name, e.g. "tabby"
     names: str  # all its names, e.g. "tabby, tabby cat"
     score: float
+    group: str = ""  # the everyday kind it belongs to, e.g. "domestic cat" ("" when none)
 
 
 def class_names() -> list[tuple[str, str]]:
@@ -56,6 +57,19 @@ def class_names() -> list[tuple[str, str]]:
 
     rows = resource_path("imagenet/labels.tsv").read_text(encoding="utf-8").splitlines()
     return [(s, n) for s, n in (r.split("\t", 1) for r in rows if "\t" in r)]
+
+
+def class_groups() -> dict[int, str]:
+    """Class number -> everyday group ("domestic cat", "dog", "bird", ...) for the
+    kinds ImageNet splits into many classes (resources/imagenet/groups.tsv)."""
+    from app.resources import resource_path
+
+    out: dict[int, str] = {}
+    for row in resource_path("imagenet/groups.tsv").read_text(encoding="utf-8").splitlines():
+        if row.strip() and not row.startswith("#"):
+            first, last, group = row.split("\t")
+            out.update({i: group for i in range(int(first), int(last) + 1)})
+    return out
 
 
 def ensure_classifier(models: Path) -> Path:
@@ -129,6 +143,7 @@ class Classifier:
         opts.log_severity_level = 3  # warnings about unused initialisers are not the user's business
         self._session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self._names = class_names()
+        self._groups = class_groups()
 
     def classify(self, image: "Image", top: int = 5) -> list[Label]:
         """The ``top`` most probable classes of an RGB picture, most probable first."""
@@ -142,8 +157,22 @@ class Classifier:
         out = []
         for i in best:
             synset, names = self._names[int(i)]
-            out.append(Label(synset=synset, name=names.split(",")[0].strip(), names=names, score=float(p[i])))
+            out.append(Label(synset=synset, name=names.split(",")[0].strip(), names=names, score=float(p[i]),
+                             group=self._groups.get(int(i), "")))
         return out
+
+    def group_scores(self, image: "Image") -> list[tuple[str, float]]:
+        """The everyday kinds the picture may show, with their classes' probabilities
+        added up (largest first)."""
+        import numpy as np
+
+        logits = self._session.run(None, {"image": preprocess(image)})[0][0].astype(np.float64)
+        p = np.exp(logits - logits.max())
+        p /= p.sum()
+        sums: dict[str, float] = {}
+        for i, group in self._groups.items():
+            sums[group] = sums.get(group, 0.0) + float(p[i])
+        return sorted(sums.items(), key=lambda kv: -kv[1])
 
 
 def preprocess(image: "Image") -> Any:

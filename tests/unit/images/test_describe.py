@@ -50,3 +50,17 @@ def test_missing_ocr_and_classifier_are_named_and_the_rest_described(tmp_path: P
     d = describe(picture(tmp_path), "x.png", None, read_text=no_ocr)
     assert d.missing == ["text", "labels"] and "none found" not in d.for_model()
     assert d.as_details()["facts"]["width"] == 40
+
+
+class GroupedClassifier:
+    def classify(self, image: object, top: int = 5) -> list[Label]:
+        return [Label("n1", "tiger cat", "tiger cat", 0.12, "domestic cat"),
+                Label("n2", "Egyptian cat", "Egyptian cat", 0.10, "domestic cat"),
+                Label("n3", "tabby", "tabby, tabby cat", 0.08, "domestic cat"),
+                Label("n4", "bubble", "bubble", 0.05)][:top]
+
+
+def test_classes_of_one_kind_count_together_and_are_named_by_their_kind(tmp_path: Path) -> None:
+    d = describe(picture(tmp_path), "cat.png", GroupedClassifier(), read_text=lambda p, cancel=None: ImageText("", 0, 0))
+    assert [lb.name for lb in d.labels] == ["tiger cat", "Egyptian cat", "tabby"]  # 0.30 together, each < 0.15
+    assert "a domestic cat (30%: tiger cat, Egyptian cat, tabby)" in d.for_model() and "bubble" not in d.for_model()
