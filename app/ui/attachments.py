@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -215,3 +215,18 @@ class AttachButton(QToolButton):
                                                 self.tr("Pictures (%1)").replace("%1", pattern))
         if files:
             self._strip.add_paths([Path(f) for f in files])
+
+
+def attach_pictures(chat: Any) -> tuple[AttachmentStrip, AttachButton]:
+    """The chat's strip and 📎 button, wired to its input box (paste) and banner."""
+    strip = AttachmentStrip(chat.assistant, chat)
+    strip.sig_error.connect(lambda text: chat.banner.show_message(text, "warning", 12000))
+    strip.sig_changed.connect(chat._update_controls)
+    button = AttachButton(strip, chat)
+    chat.input.sig_image.connect(strip.add_image)
+    chat.input.sig_files.connect(strip.add_paths)
+    chat.input.sig_nothing_to_paste.connect(lambda: chat.banner.show_message(
+        QCoreApplication.translate("AttachmentStrip", "The clipboard holds no picture and no text to paste."),
+        "info", 6000))
+    return strip, button
+

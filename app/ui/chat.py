@@ -42,7 +42,7 @@ from app.ui import codes
 from app.ui.chat_header import HeaderActions, PersonaSelector, ScopeButton, persona_name
 from app.ui.chat_model import ChatModel
 from app.ui.chat_view import ChatView
-from app.ui.attachments import AttachButton, AttachmentStrip
+from app.ui.attachments import attach_pictures
 from app.ui.widgets import Banner, ChatInput
 from app.ui.workers import FunctionWorker, GeneratorWorker, start
 
@@ -126,14 +126,7 @@ class ChatPanel(HeaderActions, QWidget):
         self.input.sig_submit.connect(self.submit)
         self.input.sig_cancel_edit.connect(self.cancel_edit)
         # Pictures for the next question: attached, pasted or dropped.
-        self.attachments = AttachmentStrip(assistant, self)
-        self.attachments.sig_error.connect(lambda text: self.banner.show_message(text, "warning", 12000))
-        self.attachments.sig_changed.connect(self._update_controls)
-        self.attach_button = AttachButton(self.attachments, self)
-        self.input.sig_image.connect(self.attachments.add_image)
-        self.input.sig_files.connect(self.attachments.add_paths)
-        self.input.sig_nothing_to_paste.connect(lambda: self.banner.show_message(
-            self.tr("The clipboard holds no picture and no text to paste."), "info", 6000))
+        self.attachments, self.attach_button = attach_pictures(self)
         self.send_button = QPushButton(self)
         self.send_button.setObjectName("sendButton")
         self.send_button.setDefault(False)
@@ -575,14 +568,9 @@ class ChatPanel(HeaderActions, QWidget):
 
     def show_picture(self, row: int, i: int) -> None:
         """The ``i``-th picture of the question in ``row``, full size (a dialog)."""
-        from app.ui.pictures import PictureViewer
+        from app.ui.pictures import open_picture
 
-        records = list((self.model.message(row).details or {}).get("images", []))
-        path = self.view.picture_path(records[i]) if i < len(records) else None
-        if path is not None:
-            viewer = PictureViewer(path, str(records[i].get("name", "")), self)
-            viewer.sig_add_document.connect(self.sig_add_document)
-            viewer.open()
+        open_picture(self, row, i)
 
     def show_details(self, row: int) -> None:
         """The passages the answer in ``row`` was given, and why (a dialog)."""

@@ -14,8 +14,6 @@ import html
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -44,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from app.core.types import Citation, Message, MessageStatus, Role
 from app.ui import rating as rating_ui
+from app.ui.pictures import PictureBubbles
 from app.ui.chat_model import ChatModel, ErrorRole, MessageRole, NoteRole, RatingRole, StreamingRole, VersionRole
 from app.ui.theme import status_colors
 
@@ -426,7 +425,7 @@ def _fragment_box(doc: QTextDocument, href: str) -> QRectF | None:
     return None
 
 
-class ChatView(QListView):
+class ChatView(PictureBubbles, QListView):
     """Shows a ChatModel as bubbles; follows the stream while scrolled to the bottom."""
 
     sig_anchor = Signal(int, str)  # row, href ("cite:2", "sova:copy", "https://…")
@@ -454,35 +453,6 @@ class ChatView(QListView):
     @property
     def delegate(self) -> BubbleDelegate:
         return self._delegate
-
-    # ---- pictures of questions ---------------------------------------------------------
-
-    def set_picture_resolver(self, stored: Callable[[dict[str, Any]], Path]) -> None:
-        """How to find a message's stored picture (the facade knows); enables thumbnails."""
-        from app.ui.pictures import BUBBLE_THUMB, ThumbnailCache
-
-        self._stored_picture = stored
-        self._thumbs = ThumbnailCache(round(BUBBLE_THUMB * self.devicePixelRatioF()), self)
-        self._thumbs.sig_ready.connect(self._on_thumbs_ready)
-
-    def picture_path(self, record: dict[str, Any]) -> Path | None:
-        from app.ui.pictures import record_path
-
-        resolver = getattr(self, "_stored_picture", None)
-        return record_path(record, resolver) if resolver is not None else None
-
-    def pictures_html(self, doc: QTextDocument, records: list[dict[str, Any]], key: str) -> str:
-        from app.ui.pictures import bubble_html
-
-        if getattr(self, "_thumbs", None) is None:
-            return " ".join("🖼 " + html.escape(str(r.get("name", ""))) for r in records)
-        paths = [self.picture_path(r) for r in records]
-        return bubble_html(doc, records, paths, self._thumbs, self.devicePixelRatioF(), key)
-
-    def _on_thumbs_ready(self) -> None:
-        self._delegate.clear()
-        self.scheduleDelayedItemsLayout()
-        self.viewport().update()
 
     def setModel(self, model: ChatModel) -> None:  # type: ignore[override]
         super().setModel(model)

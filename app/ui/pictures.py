@@ -118,3 +118,41 @@ class PictureViewer(QDialog):
         pixmap.setDevicePixelRatio(self.devicePixelRatioF())
         self.label.setPixmap(pixmap)
         self.label.setText("")
+
+
+class PictureBubbles:
+    """The chat view's part for pictures: where a message's picture is, thumbnail links
+    for its bubble, and a new layout once a thumbnail is ready."""
+
+    def set_picture_resolver(self, stored: Callable[[dict[str, Any]], Path]) -> None:
+        """How to find a message's stored picture (the facade knows); enables thumbnails."""
+        self._stored_picture = stored
+        self._thumbs = ThumbnailCache(round(BUBBLE_THUMB * self.devicePixelRatioF()), self)  # type: ignore[attr-defined, arg-type]
+        self._thumbs.sig_ready.connect(self._on_thumbs_ready)
+
+    def picture_path(self, record: dict[str, Any]) -> Path | None:
+        resolver = getattr(self, "_stored_picture", None)
+        return record_path(record, resolver) if resolver is not None else None
+
+    def pictures_html(self, doc: QTextDocument, records: list[dict[str, Any]], key: str) -> str:
+        if getattr(self, "_thumbs", None) is None:
+            return " ".join("🖼 " + html.escape(str(r.get("name", ""))) for r in records)
+        paths = [self.picture_path(r) for r in records]
+        return bubble_html(doc, records, paths, self._thumbs, self.devicePixelRatioF(), key)  # type: ignore[attr-defined]
+
+    def _on_thumbs_ready(self) -> None:
+        self._delegate.clear()  # type: ignore[attr-defined]
+        self.scheduleDelayedItemsLayout()  # type: ignore[attr-defined]
+        self.viewport().update()  # type: ignore[attr-defined]
+
+
+def open_picture(chat: Any, row: int, i: int) -> None:
+    """Open the ``i``-th picture of the question in the chat's ``row`` in a viewer whose
+    "Add to documents" goes to the chat's ``sig_add_document``."""
+    records = list((chat.model.message(row).details or {}).get("images", []))
+    path = chat.view.picture_path(records[i]) if i < len(records) else None
+    if path is not None:
+        viewer = PictureViewer(path, str(records[i].get("name", "")), chat)
+        viewer.sig_add_document.connect(chat.sig_add_document)
+        viewer.open()
+

@@ -179,6 +179,10 @@
         <source>The pasted picture could not be saved: %1</source>
         <translation>The pasted picture could not be saved: %1</translation>
     </message>
+    <message>
+        <source>The clipboard holds no picture and no text to paste.</source>
+        <translation>The clipboard holds no picture and no text to paste.</translation>
+    </message>
 </context>
 <context>
     <name>Banner</name>
@@ -259,10 +263,6 @@
 </context>
 <context>
     <name>ChatPanel</name>
-    <message>
-        <source>The clipboard holds no picture and no text to paste.</source>
-        <translation>The clipboard holds no picture and no text to paste.</translation>
-    </message>
     <message>
         <source>Who answers in this conversation (Settings → Personas)</source>
         <translation>Who answers in this conversation (Settings → Personas)</translation>
