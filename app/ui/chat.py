@@ -43,6 +43,7 @@ from app.ui.chat_header import HeaderActions, PersonaSelector, ScopeButton, pers
 from app.ui.chat_model import ChatModel
 from app.ui.chat_view import ChatView
 from app.ui.attachments import attach_pictures
+from app.ui.pictures import open_picture
 from app.ui.widgets import Banner, ChatInput
 from app.ui.workers import FunctionWorker, GeneratorWorker, start
 
@@ -555,7 +556,7 @@ class ChatPanel(HeaderActions, QWidget):
         elif href.startswith("sova:rate:"):
             self.rater.on_link(row, href)
         elif href.startswith("sova:picture:"):
-            self.show_picture(row, int(href.rsplit(":", 1)[1]))
+            open_picture(self, row, int(href.rsplit(":", 1)[1]))  # full size, in a viewer
         elif href.startswith("cite:"):
             n = int(href.split(":", 1)[1])
             message = self.model.message(row)
@@ -565,12 +566,6 @@ class ChatPanel(HeaderActions, QWidget):
                     break
         elif href.startswith(("http://", "https://", "file:")):
             QDesktopServices.openUrl(QUrl(href))
-
-    def show_picture(self, row: int, i: int) -> None:
-        """The ``i``-th picture of the question in ``row``, full size (a dialog)."""
-        from app.ui.pictures import open_picture
-
-        open_picture(self, row, i)
 
     def show_details(self, row: int) -> None:
         """The passages the answer in ``row`` was given, and why (a dialog)."""
