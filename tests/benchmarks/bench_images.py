@@ -37,7 +37,6 @@ from app.main import offline_environment  # noqa: E402
 offline_environment()
 
 DATA = ROOT / "tests" / ".data"
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 def cer(ref: str, hyp: str) -> float:
@@ -47,16 +46,10 @@ def cer(ref: str, hyp: str) -> float:
 
 
 def screenshot(path: Path) -> Path:
-    from PIL import Image, ImageDraw, ImageFont
+    from tests.pictures import UI_LINES, ui_screenshot
 
-    lines = ["Настройки → Модели", "Ошибка: не удалось открыть файл «отчёт.pdf»",
-             "Файл повреждён или защищён паролем.", "Сохранить    Отмена"]
-    img = Image.new("RGB", (560, 130), (246, 246, 246))
-    draw, font = ImageDraw.Draw(img), ImageFont.truetype(FONT, 13)
-    for i, line in enumerate(lines):
-        draw.text((14, 14 + 26 * i), line, font=font, fill=(20, 20, 20))
-    img.save(path)
-    path.with_suffix(".txt").write_text("\n".join(lines), encoding="utf-8")
+    ui_screenshot(path)
+    path.with_suffix(".txt").write_text("\n".join(UI_LINES), encoding="utf-8")
     return path
 
 

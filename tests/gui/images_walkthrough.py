@@ -25,22 +25,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SOVA_MODELS_DIR", str(ROOT / "tests" / ".data" / "models"))
 DOCS = ROOT / "docs"
 CAT = ROOT / "tests" / ".data" / "images" / "photos" / "chelsea.png"
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-
-
-def error_dialog(path: Path) -> Path:
-    from PIL import Image, ImageDraw, ImageFont
-
-    img = Image.new("RGB", (520, 150), (240, 240, 240))
-    draw = ImageDraw.Draw(img)
-    title, body = ImageFont.truetype(FONT.replace("Sans", "Sans-Bold"), 15), ImageFont.truetype(FONT, 13)
-    draw.text((16, 14), "Ошибка установки", font=title, fill=(0, 0, 0))
-    draw.text((16, 50), "Недостаточно места на диске C:.", font=body, fill=(20, 20, 20))
-    draw.text((16, 72), "Требуется 2,4 ГБ, доступно 300 МБ.", font=body, fill=(20, 20, 20))
-    draw.rectangle((410, 108, 500, 136), outline=(90, 90, 90))
-    draw.text((436, 114), "ОК", font=body, fill=(0, 0, 0))
-    img.save(path)
-    return path
 
 
 def main() -> int:
@@ -49,6 +33,8 @@ def main() -> int:
     args = p.parse_args()
 
     from walk import offline_app, wait_until
+
+    from tests.pictures import error_dialog
 
     app, home = offline_app("sova-images-")
     from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl

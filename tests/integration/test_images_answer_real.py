@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from app.core.assistant import Assistant
 from app.core.config import GenerationSettings, MemorySettings, Paths, Settings, user_paths
 from app.core.types import DoneEvent
+from tests.pictures import error_dialog
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 @pytest.fixture(scope="module")
@@ -26,19 +25,6 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     a = Assistant(paths, settings)
     yield a
     a.close()
-
-
-def error_dialog(path: Path) -> Path:
-    img = Image.new("RGB", (520, 150), (240, 240, 240))
-    draw = ImageDraw.Draw(img)
-    title, body = ImageFont.truetype(FONT.replace("Sans", "Sans-Bold"), 15), ImageFont.truetype(FONT, 13)
-    draw.text((16, 14), "Ошибка установки", font=title, fill=(0, 0, 0))
-    draw.text((16, 50), "Недостаточно места на диске C:.", font=body, fill=(20, 20, 20))
-    draw.text((16, 72), "Требуется 2,4 ГБ, доступно 300 МБ.", font=body, fill=(20, 20, 20))
-    draw.rectangle((410, 108, 500, 136), outline=(90, 90, 90))
-    draw.text((436, 114), "ОК", font=body, fill=(0, 0, 0))
-    img.save(path)
-    return path
 
 
 def answer(a: Assistant, text: str, image: Path) -> DoneEvent:

@@ -13,15 +13,14 @@ from pathlib import Path
 
 import jiwer
 import pytest
-from PIL import Image, ImageDraw, ImageFont
 
 from app.core.images import ImageError, facts, read_picture
 from app.core.images.labels import Classifier, ensure_classifier
 from app.core.images.text import read_text
 from app.core.config import user_paths
+from tests.pictures import UI_LINES, ui_screenshot
 
 GOLD = Path(__file__).resolve().parents[1] / "data" / "images" / "labels.jsonl"
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 def cer(reference: str, hypothesis: str) -> float:
@@ -58,15 +57,9 @@ def test_russian_page_character_error_rate(fetched: Path, tmp_path: Path) -> Non
 
 def test_a_screenshot_of_russian_interface_text(tmp_path: Path) -> None:
     """Interface text at screen size (13 px DejaVu Sans, as Qt draws it here)."""
-    lines = ["Настройки → Модели", "Ошибка: не удалось открыть файл «отчёт.pdf»",
-             "Файл повреждён или защищён паролем.", "Сохранить    Отмена"]
-    img = Image.new("RGB", (560, 130), (246, 246, 246))
-    draw, font = ImageDraw.Draw(img), ImageFont.truetype(FONT, 13)
-    for i, line in enumerate(lines):
-        draw.text((14, 14 + 26 * i), line, font=font, fill=(20, 20, 20))
-    img.save(tmp_path / "screen.png")
+    ui_screenshot(tmp_path / "screen.png")
     got = read_text(read_picture(tmp_path / "screen.png"))
-    rate = cer("\n".join(lines), got.text)
+    rate = cer("\n".join(UI_LINES), got.text)
     print(f"Russian UI screenshot CER {rate:.4f}: {got.text!r}")
     assert rate <= 0.05 and "не удалось открыть файл" in got.text
 
