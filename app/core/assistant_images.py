@@ -46,9 +46,8 @@ class Pictures:
         file and nothing is kept, the message is not sent)."""
         from app.core.images.reading import read_picture
 
-        for source in sources:
-            read_picture(source, work_side=512)
-        return [self.images.attach(conversation_id, s) for s in sources]
+        pictures = [read_picture(source, work_side=512) for source in sources]
+        return [self.images.attach(conversation_id, s, p) for s, p in zip(sources, pictures)]
 
     def export_conversation(self, conversation_id: int, path: Path) -> Path:
         """Write the conversation to ``path`` (JSON when it ends in .json, else Markdown)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from app.core.config import Paths, Settings
     from app.core.images.describe import ImageDescription
     from app.core.images.labels import Classifier
+    from app.core.images.reading import Picture
     from app.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -55,10 +56,11 @@ class ImageService:
         """The stored copy a message's image record points at."""
         return self.root / str(record["file"])
 
-    def attach(self, conversation_id: int, source: Path) -> dict[str, Any]:
-        """Check ``source`` and keep a copy with the conversation; its record for the
-        message. ImageError (naming the file and the reason) when it cannot be read."""
-        picture = read_picture(source)
+    def attach(self, conversation_id: int, source: Path, picture: "Picture | None" = None) -> dict[str, Any]:
+        """Check ``source`` (unless ``picture`` is its reading already) and keep a copy
+        with the conversation; its record for the message. ImageError (naming the file
+        and the reason) when it cannot be read."""
+        picture = picture if picture is not None else read_picture(source, work_side=512)
         data = source.read_bytes()
         digest = hashlib.sha256(data).hexdigest()[:20]
         # Under its own name (a document made of it cites "screenshot.png"), in a folder
