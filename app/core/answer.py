@@ -20,6 +20,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol, Sequence
 
 from app.core import language, prompts
@@ -87,6 +88,9 @@ class AnswerContext:
     # instructions; left out of the prompt recorded for training, which must not learn
     # to lean on them.
     examples: list[str] = field(default_factory=list)
+    # The stored file of a picture record, when the model sees pictures itself (a vision
+    # model): the question's pictures then go to it as pictures, besides what was read.
+    pictures: Callable[[dict[str, Any]], Path] | None = None
 
     @property
     def persona_name(self) -> str | None:
@@ -288,7 +292,7 @@ class AnswerPipeline:
                     system = "\n\n".join([system, *ctx.examples])
                 messages = prompts.build_messages(system, ctx.history, ctx.citations, ctx.language,
                                                   insist=retry == "wrong_language", cite=retry != "markers_only",
-                                                  echo=retry == "echo")
+                                                  echo=retry == "echo", picture_file=ctx.pictures)
                 request = ChatRequest(tuple(messages), ctx.options)
                 attempt_cancel = LinkedToken(cancel)
                 wrong_language = False

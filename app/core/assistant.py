@@ -173,7 +173,7 @@ class Assistant(PersonasMemoryPrivacy, FeedbackLearning, Pictures):
             steps=[
                 AdapterStep(self._active_adapter),
                 PersonaStep(self.personas_store, lambda: self.settings.default_persona),
-                ImagesStep(lambda: self.images, self.store),
+                ImagesStep(lambda: self.images, self.store, lambda: self.sees_images()),
                 MemoryStep(lambda: self.memory),
                 RatedExampleStep(self._examples_if_any),
                 DocumentsStep(self.find_passages),
@@ -274,9 +274,10 @@ class Assistant(PersonasMemoryPrivacy, FeedbackLearning, Pictures):
     def models(self) -> list["ModelInfo"]:
         return self.registry.list()
 
-    def add_model(self, path: Path, chat_format: str | None = None) -> "ModelInfo":
-        """Validate a GGUF file from disk and list it. Raises ModelError with the reason."""
-        return self.registry.add(Path(path), chat_format=chat_format)
+    def add_model(self, path: Path, chat_format: str | None = None, mmproj: Path | None = None) -> "ModelInfo":
+        """Validate a GGUF file from disk (with ``mmproj``: a vision pair) and list it.
+        Raises ModelError with the reason."""
+        return self.registry.add(Path(path), chat_format=chat_format, mmproj=Path(mmproj) if mmproj else None)
 
     def set_active_model(self, model_id: str) -> None:
         self.registry.get(model_id)  # raises ModelError if unknown

@@ -29,6 +29,14 @@ class Pictures:
     def _current_settings(self) -> "Settings":
         return self.settings
 
+    def sees_images(self) -> bool:
+        """Whether the active model sees pictures itself (a vision pair, or a server
+        marked as vision-capable); otherwise it reads what Sova read from them."""
+        if getattr(self.settings, "backend", "local") == "remote":
+            return bool(getattr(self.settings.remote, "vision", False))  # type: ignore[attr-defined]
+        info = self.registry.get(self.settings.active_model)  # type: ignore[attr-defined]
+        return bool(getattr(info, "sees_images", False))
+
     def check_image(self, path: Path) -> dict[str, Any]:
         """Whether Sova can read the picture in ``path``: its size and format, or an
         ImageError whose code says why not (the file's name in its parameters)."""

@@ -14,7 +14,7 @@ Policy, in order, until the prompt plus the answer budget fits ``n_ctx``:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 ChatMessage = Mapping[str, str]
 TokenCounter = Callable[[Sequence[ChatMessage]], int]
@@ -99,7 +99,9 @@ def fit_messages(
 
 
 def _cut(message: dict[str, str], keep: int) -> dict[str, str]:
-    """The message with only ``keep`` characters of its text: head and tail around a note."""
+    """The message with only ``keep`` characters of its text: head and tail around a note
+    (a message of parts, one with a picture, keeps its text only: it must be cut anyway)."""
+    message = _flat(message)
     text = message.get("content", "")
     if keep >= len(text):
         return dict(message)
@@ -110,9 +112,10 @@ def _cut(message: dict[str, str], keep: int) -> dict[str, str]:
 
 def _fit_text(message: dict[str, str], count_one: Callable[[dict[str, str]], int], budget: int) -> dict[str, str]:
     """The longest cut of the message whose count fits the budget (binary search on characters)."""
-    text = message.get("content", "")
     if count_one(message) <= budget:
         return dict(message)
+    message = _flat(message)
+    text = message.get("content", "")
     lo, hi = 0, len(text) - 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
@@ -121,3 +124,11 @@ def _fit_text(message: dict[str, str], count_one: Callable[[dict[str, str]], int
         else:
             hi = mid - 1
     return _cut(message, lo)
+
+
+def _flat(message: dict[str, Any]) -> dict[str, Any]:
+    content = message.get("content", "")
+    if isinstance(content, str):
+        return message
+    text = "".join(str(p.get("text", "")) for p in content if isinstance(p, dict) and p.get("type") == "text")
+    return {**message, "content": text}

@@ -43,6 +43,12 @@ class ModelInfo:
     size_bytes: int
     chat_format: str | None  # None: use the chat template inside the GGUF
     available: bool  # the (assembled) file is present and valid
+    mmproj: Path | None = None  # a vision model's projector: then the model sees pictures
+    vision: dict[str, Any] | None = None  # how to size its pictures (VisionPair.hints)
+
+    @property
+    def sees_images(self) -> bool:
+        return self.mmproj is not None
 
 
 @dataclass(frozen=True)
@@ -151,11 +157,15 @@ class ModelRegistry:
 
     def _user_info(self, u: dict[str, Any]) -> ModelInfo:
         path = Path(u["path"])
+        mmproj = Path(u["mmproj"]) if u.get("mmproj") else None
         try:
             ok = path.is_file() and path.stat().st_size == int(u["size_bytes"])
+            ok = ok and (mmproj is None or mmproj.is_file())
         except OSError:
             ok = False
-        return ModelInfo(u["id"], u["name"], path, "user", int(u["size_bytes"]), u.get("chat_format"), ok)
+        vision = dict(u.get("vision") or {}, mmproj=str(mmproj)) if mmproj is not None else None
+        return ModelInfo(u["id"], u["name"], path, "user", int(u["size_bytes"]), u.get("chat_format"), ok,
+                         mmproj, vision)
 
     # -- bundled assembly --
 
@@ -171,6 +181,8 @@ class ModelRegistry:
         info = self.get(model_id)
         if info.source == "user":
             inspect_gguf(info.path)  # names the file and the reason if it went bad
+            if info.mmproj is not None:
+                self._check_pair(info.path, info.mmproj)  # the projector may have gone too
             if not info.available:
                 info = self._refresh_user(info)
             return info
@@ -187,14 +199,20 @@ class ModelRegistry:
 
     # -- user models --
 
-    def add(self, path: Path, chat_format: str | None = None) -> ModelInfo:
-        """Validate a GGUF file and list it; the file stays where it is.
+    def add(self, path: Path, chat_format: str | None = None, mmproj: Path | None = None) -> ModelInfo:
+        """Validate a GGUF file and list it; the files stay where they are. With
+        ``mmproj`` the two are checked as a vision pair first (``check_pair``).
 
         Raises ModelError naming the file and the reason (missing, truncated, not GGUF,
-        no chat template and no chat format given).
+        no chat template and no chat format given; for a pair, its ``vision_*`` code).
         """
         path = Path(path).expanduser().resolve()
         summary = inspect_gguf(path)
+        vision = None
+        if mmproj is not None:
+            mmproj = Path(mmproj).expanduser().resolve()
+            vision = self._check_pair(path, mmproj).hints()
+            vision.pop("mmproj")
         if chat_format:
             formats = known_chat_formats()
             if chat_format not in formats:
@@ -209,7 +227,8 @@ class ModelRegistry:
         users = self._load_user()
         for u in users:
             if Path(u["path"]) == path:  # adding the same file again refreshes its entry
-                u.update(size_bytes=path.stat().st_size, chat_format=chat_format)
+                u.update(size_bytes=path.stat().st_size, chat_format=chat_format,
+                         mmproj=str(mmproj) if mmproj else None, vision=vision)
                 self._save_user(users)
                 return self._user_info(u)
         taken = set(BUNDLED) | {u["id"] for u in users}
@@ -223,10 +242,22 @@ class ModelRegistry:
             "path": str(path),
             "size_bytes": path.stat().st_size,
             "chat_format": chat_format,
+            "mmproj": str(mmproj) if mmproj else None,
+            "vision": vision,
         }
         users.append(entry)
         self._save_user(users)
         return self._user_info(entry)
+
+    @staticmethod
+    def _check_pair(model: Path, mmproj: Path) -> Any:
+        """The checked vision pair; ModelError with the pair's code and reason."""
+        from app.core.images.vision import VisionPairError, check_pair
+
+        try:
+            return check_pair(model, mmproj)
+        except VisionPairError as exc:
+            raise ModelError(str(exc), code=exc.code, **exc.params) from exc
 
     def remove(self, model_id: str) -> None:
         """Forget a user-added model (its file is left alone). Bundled models stay."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from pathlib import Path
+from typing import Any, Callable, Sequence
 
 from app.core import language
 from app.core.language import Language
+from app.core.llm.base import ImagePart, TextPart
 from app.core.types import Citation, Message, MessageStatus, Role
 
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -106,15 +108,18 @@ def build_messages(
     insist: bool = False,
     cite: bool = True,
     echo: bool = False,
-) -> list[dict[str, str]]:
+    picture_file: Callable[[dict[str, Any]], Path] | None = None,
+) -> list[dict[str, Any]]:
     """Chat messages for the model: system prompt, then the history, whose last user
     turn carries the numbered sources and the task when there are citations.
 
     ``lang`` fixes the answer's language (default: the last question's); ``insist``
     repeats the language rule at the very end (after an answer in another language);
     ``cite`` False leaves the marker rule out (after an answer of markers only); ``echo``
-    asks not to repeat the question (after an answer that did). Empty
-    interrupted answers are dropped: they carry nothing for the model.
+    asks not to repeat the question (after an answer that did). ``picture_file`` (the
+    stored file of a picture record) is given when the model sees images: the last
+    question then carries its pictures as parts after its text. Empty interrupted
+    answers are dropped: they carry nothing for the model.
     """
     msgs = [m for m in history if m.role != Role.SYSTEM
             and not (m.role == Role.ASSISTANT and m.status != MessageStatus.COMPLETE and not m.content.strip())]
@@ -134,8 +139,18 @@ def build_messages(
             content = documents_turn(content, citations, lang, cite, echo)
         if i == last_user and insist:
             content = f"{content}\n\n{_INSIST[lang]}"
-        out.append({"role": str(m.role), "content": content})
+        records = (m.details or {}).get("images", []) if i == last_user and picture_file is not None else []
+        files = [(picture_file(r), r) for r in records if "error" not in r]
+        if files:
+            out.append({"role": str(m.role), "content": [TextPart(content), *(
+                ImagePart(str(f), _MIME.get(str(r.get("format", "")).upper(), "image/png")) for f, r in files)]})
+        else:
+            out.append({"role": str(m.role), "content": content})
     return out
+
+
+_MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif",
+         "BMP": "image/bmp", "TIFF": "image/tiff"}
 
 
 def refusal(text: str) -> bool:

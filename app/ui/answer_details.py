@@ -71,7 +71,17 @@ def pictures_html(message: Message) -> str:
     """What was read from the question's pictures: their text, what they seem to show,
     their plain facts (or why a picture could not be read)."""
     parts: list[str] = []
-    for record in (message.details or {}).get("images", []):
+    records = (message.details or {}).get("images", [])
+    if records:
+        # Which tier answered: said plainly, before what was read.
+        if (message.details or {}).get("image_tier") == "vision":
+            tier = QCoreApplication.translate("AnswerDetails", "The model %1 saw the pictures themselves; "
+                                              "it was also given what Sova read from them:")
+        else:
+            tier = QCoreApplication.translate("AnswerDetails", "The model %1 does not see pictures: "
+                                              "it answered from what Sova read from them:")
+        parts.append(f"<p><i>{html.escape(tier).replace('%1', '<b>' + html.escape(message.model or '') + '</b>')}</i></p>")
+    for record in records:
         name = html.escape(str(record.get("name", "")))
         read = record.get("read") or {}
         if not read:

@@ -105,6 +105,8 @@ def error_text(code: str | None, params: Mapping[str, Any], detail: str) -> str:
         return _fill(QCoreApplication.translate("Codes", "Document search failed (%1); the answer does not use your documents."), params, "reason")
     if code is not None and code.startswith("image_"):
         return _image_error(code, params, detail)
+    if code is not None and code.startswith("vision_"):
+        return _vision_error(code, params, detail)
     if code == "answer_language":
         if params.get("language") == "ru":
             return QCoreApplication.translate("Codes", "The model did not answer in Russian, even when asked again.")
@@ -125,6 +127,25 @@ def _image_error(code: str, params: Mapping[str, Any], detail: str) -> str:
     if reason is None:
         return detail
     return reason.replace("%1", str(params.get("name", "")))
+
+
+def _vision_error(code: str, params: Mapping[str, Any], detail: str) -> str:
+    """Why a model and a projector cannot be added as a vision pair (file names last)."""
+    reason = {
+        "vision_missing": QCoreApplication.translate("Codes", "%1: the file does not exist."),
+        "vision_not_gguf": QCoreApplication.translate("Codes", "%1 is not a GGUF file."),
+        "vision_swapped": QCoreApplication.translate("Codes", "%1 is a projector, not a language model: choose the model first, then its mmproj file."),
+        "vision_not_model": QCoreApplication.translate("Codes", "%1 is not a language model."),
+        "vision_not_projector": QCoreApplication.translate("Codes", "%1 is not a multimodal projector (mmproj) file."),
+        "vision_no_encoder": QCoreApplication.translate("Codes", "%1 has no image encoder (it may be an audio projector)."),
+        "vision_unknown_projector": QCoreApplication.translate("Codes", "%1: Sova cannot tell what size of embeddings this projector makes."),
+        "vision_projector": QCoreApplication.translate("Codes", "llama.cpp cannot use the projector %1 with this model: add the model again with the mmproj file made for it."),
+        "vision_mismatch": QCoreApplication.translate("Codes", "%1 belongs to another model: it makes %2-wide image embeddings, the model expects %3."),
+    }.get(code)
+    if reason is None:
+        return detail
+    return reason.replace("%2", str(params.get("projector", "?"))).replace("%3", str(params.get("n_embd", "?"))).replace(
+        "%1", str(params.get("name", "")))
 
 
 def model_status(event: ModelEvent) -> str:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app.core.config import GenerationSettings, RemoteSettings
 from app.ui import i18n
+from app.ui.codes import error_text
 from app.ui.settings_remote import build_remote, remote_error_text
 from app.ui.workers import FunctionWorker, start
 
@@ -119,6 +120,7 @@ class SettingsDialog(QDialog):
         self.setMinimumSize(1000, 600)
         # Replaceable in tests: returns a path or "".
         self.choose_gguf: Callable[[], str] = self._choose_gguf_dialog
+        self.choose_mmproj: Callable[[Path], str] = self._choose_mmproj_dialog
         self._workers: list[Any] = []
 
         self.page_list = QListWidget(self)
@@ -198,6 +200,8 @@ class SettingsDialog(QDialog):
         self.model_list.setObjectName("modelList")
         self.add_button = QPushButton(models)
         self.add_button.clicked.connect(self.add_gguf)
+        self.add_vision_button = QPushButton(models)
+        self.add_vision_button.clicked.connect(self.add_vision_pair)
         self.activate_button = QPushButton(models)
         self.activate_button.clicked.connect(self.activate_selected)
         self.model_list.itemDoubleClicked.connect(lambda _: self.activate_selected())
@@ -206,6 +210,7 @@ class SettingsDialog(QDialog):
         self.model_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         mbuttons = QHBoxLayout()
         mbuttons.addWidget(self.add_button)
+        mbuttons.addWidget(self.add_vision_button)
         mbuttons.addStretch(1)
         mbuttons.addWidget(self.activate_button)
         self.local_box = QWidget(models)
@@ -253,6 +258,9 @@ class SettingsDialog(QDialog):
             label.setText(text)
         self.add_button.setText(self.tr("Add GGUF…"))
         self.add_button.setToolTip(self.tr("Add a chat model file (.gguf) from disk"))
+        self.add_vision_button.setText(self.tr("Add vision model…"))
+        self.add_vision_button.setToolTip(self.tr(
+            "Add a model that sees pictures: its .gguf file, then its projector (mmproj) file"))
         self.activate_button.setText(self.tr("Make active"))
         self.backend_label.setText(self.tr("Backend:"))
         self.backend_combo.setItemText(0, self.tr("Bundled local model"))
@@ -304,6 +312,8 @@ class SettingsDialog(QDialog):
             parts = [info.name, f"{size / 1e9:.2f} GB" if size else ""]
             if getattr(info, "source", "") == "user":
                 parts.append(self.tr("added from disk"))
+            if getattr(info, "sees_images", False):
+                parts.append(self.tr("sees pictures"))
             if not getattr(info, "available", True):
                 parts.append(self.tr("prepared on first use") if getattr(info, "source", "") == "bundled"
                              else self.tr("file missing"))
@@ -311,7 +321,10 @@ class SettingsDialog(QDialog):
                 parts.append(self.tr("active"))
             item = QListWidgetItem(" · ".join(p for p in parts if p))
             item.setData(ModelIdRole, info.id)
-            item.setToolTip(str(getattr(info, "path", "")))
+            tip = str(getattr(info, "path", ""))
+            if getattr(info, "mmproj", None) is not None:
+                tip += "\n" + self.tr("Projector: %1").replace("%1", str(info.mmproj))
+            item.setToolTip(tip)
             if info.id == active:
                 font = item.font()
                 font.setBold(True)
@@ -328,14 +341,27 @@ class SettingsDialog(QDialog):
         if path:
             self.add_model_file(Path(path))
 
-    def add_model_file(self, path: Path) -> FunctionWorker:
-        """Validate and add a GGUF in the background; the result or error shows here."""
+    def add_vision_pair(self) -> None:
+        """Ask for the model, then for its projector, and add them as a pair."""
+        path = self.choose_gguf()
+        if not path:
+            return
+        mmproj = self.choose_mmproj(Path(path))
+        if mmproj:
+            self.add_model_file(Path(path), Path(mmproj))
+
+    def add_model_file(self, path: Path, mmproj: Path | None = None) -> FunctionWorker:
+        """Validate and add a GGUF (with ``mmproj``: a vision pair, checked as one) in the
+        background; the result or error shows here."""
+        self.model_status.setStyleSheet("")
         self.model_status.setText(self.tr("Checking %1…").replace("%1", path.name))
         self.add_button.setEnabled(False)
-        worker = FunctionWorker(self.assistant.add_model, path)
+        self.add_vision_button.setEnabled(False)
+        worker = FunctionWorker(self.assistant.add_model, path, None, mmproj)
         worker.signals.sig_result.connect(self._on_added)
         worker.signals.sig_error.connect(self._on_add_error)
-        worker.signals.sig_finished.connect(lambda: self.add_button.setEnabled(True))
+        worker.signals.sig_finished.connect(lambda: (self.add_button.setEnabled(True),
+                                                     self.add_vision_button.setEnabled(True)))
         self._workers.append(worker)
         start(worker)
         return worker
@@ -346,7 +372,8 @@ class SettingsDialog(QDialog):
         self.refresh_models()
 
     def _on_add_error(self, exc: BaseException) -> None:
-        self.model_status.setText(self.tr("Could not add the model: %1").replace("%1", str(exc)))
+        reason = error_text(getattr(exc, "code", None), getattr(exc, "params", {}), str(exc))
+        self.model_status.setText(self.tr("Could not add the model: %1").replace("%1", reason))
         self.model_status.setStyleSheet("color: #c62828")
 
     def activate_selected(self) -> None:
@@ -368,6 +395,12 @@ class SettingsDialog(QDialog):
         self.model_status.setText(self.tr("Active model changed; it loads in the background."))
         self.refresh_models()
         self.sig_active_model_changed.emit(model_id)
+
+    def _choose_mmproj_dialog(self, model: Path) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("The projector (mmproj) of %1").replace("%1", model.name), str(model.parent),
+            self.tr("GGUF models (*.gguf);;All files (*)"))
+        return path
 
     def _choose_gguf_dialog(self) -> str:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Add a GGUF model"), str(Path.home()),

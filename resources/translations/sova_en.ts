@@ -44,6 +44,14 @@
         <translation>Adapter: %1 (the model fine-tuned on your ratings)</translation>
     </message>
     <message>
+        <source>The model %1 saw the pictures themselves; it was also given what Sova read from them:</source>
+        <translation>The model %1 saw the pictures themselves; it was also given what Sova read from them:</translation>
+    </message>
+    <message>
+        <source>The model %1 does not see pictures: it answered from what Sova read from them:</source>
+        <translation>The model %1 does not see pictures: it answered from what Sova read from them:</translation>
+    </message>
+    <message>
         <source>it could not be read.</source>
         <translation>it could not be read.</translation>
     </message>
@@ -520,6 +528,42 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>%1 has too many pixels to be a photo (it may be a decompression bomb); it was not opened.</source>
         <translation>%1 has too many pixels to be a photo (it may be a decompression bomb); it was not opened.</translation>
+    </message>
+    <message>
+        <source>%1: the file does not exist.</source>
+        <translation>%1: the file does not exist.</translation>
+    </message>
+    <message>
+        <source>%1 is not a GGUF file.</source>
+        <translation>%1 is not a GGUF file.</translation>
+    </message>
+    <message>
+        <source>%1 is a projector, not a language model: choose the model first, then its mmproj file.</source>
+        <translation>%1 is a projector, not a language model: choose the model first, then its mmproj file.</translation>
+    </message>
+    <message>
+        <source>%1 is not a language model.</source>
+        <translation>%1 is not a language model.</translation>
+    </message>
+    <message>
+        <source>%1 is not a multimodal projector (mmproj) file.</source>
+        <translation>%1 is not a multimodal projector (mmproj) file.</translation>
+    </message>
+    <message>
+        <source>%1 has no image encoder (it may be an audio projector).</source>
+        <translation>%1 has no image encoder (it may be an audio projector).</translation>
+    </message>
+    <message>
+        <source>%1: Sova cannot tell what size of embeddings this projector makes.</source>
+        <translation>%1: Sova cannot tell what size of embeddings this projector makes.</translation>
+    </message>
+    <message>
+        <source>llama.cpp cannot use the projector %1 with this model: add the model again with the mmproj file made for it.</source>
+        <translation>llama.cpp cannot use the projector %1 with this model: add the model again with the mmproj file made for it.</translation>
+    </message>
+    <message>
+        <source>%1 belongs to another model: it makes %2-wide image embeddings, the model expects %3.</source>
+        <translation>%1 belongs to another model: it makes %2-wide image embeddings, the model expects %3.</translation>
     </message>
     <message>
         <source>Loading %1…</source>
@@ -2200,6 +2244,14 @@ This cannot be undone.</translation>
         <translation>Add a chat model file (.gguf) from disk</translation>
     </message>
     <message>
+        <source>Add vision model…</source>
+        <translation>Add vision model…</translation>
+    </message>
+    <message>
+        <source>Add a model that sees pictures: its .gguf file, then its projector (mmproj) file</source>
+        <translation>Add a model that sees pictures: its .gguf file, then its projector (mmproj) file</translation>
+    </message>
+    <message>
         <source>Make active</source>
         <translation>Make active</translation>
     </message>
@@ -2264,6 +2316,10 @@ This cannot be undone.</translation>
         <translation>added from disk</translation>
     </message>
     <message>
+        <source>sees pictures</source>
+        <translation>sees pictures</translation>
+    </message>
+    <message>
         <source>prepared on first use</source>
         <translation>prepared on first use</translation>
     </message>
@@ -2274,6 +2330,10 @@ This cannot be undone.</translation>
     <message>
         <source>active</source>
         <translation>active</translation>
+    </message>
+    <message>
+        <source>Projector: %1</source>
+        <translation>Projector: %1</translation>
     </message>
     <message>
         <source>Checking %1…</source>
@@ -2294,6 +2354,10 @@ This cannot be undone.</translation>
     <message>
         <source>Active model changed; it loads in the background.</source>
         <translation>Active model changed; it loads in the background.</translation>
+    </message>
+    <message>
+        <source>The projector (mmproj) of %1</source>
+        <translation>The projector (mmproj) of %1</translation>
     </message>
     <message>
         <source>Add a GGUF model</source>

@@ -44,6 +44,14 @@
         <translation>Адаптер: %1 (модель, дообученная на ваших оценках)</translation>
     </message>
     <message>
+        <source>The model %1 saw the pictures themselves; it was also given what Sova read from them:</source>
+        <translation>Модель %1 видела сами изображения; ей также передано то, что Сова прочитала на них:</translation>
+    </message>
+    <message>
+        <source>The model %1 does not see pictures: it answered from what Sova read from them:</source>
+        <translation>Модель %1 не видит изображений: она ответила по тому, что Сова прочитала на них:</translation>
+    </message>
+    <message>
         <source>it could not be read.</source>
         <translation>её не удалось прочитать.</translation>
     </message>
@@ -520,6 +528,42 @@ Turn on “Answer from documents” to get answers with sources from your files.
     <message>
         <source>%1 has too many pixels to be a photo (it may be a decompression bomb); it was not opened.</source>
         <translation>%1: слишком много пикселей для фотографии (возможно, это «бомба» распаковки); файл не открыт.</translation>
+    </message>
+    <message>
+        <source>%1: the file does not exist.</source>
+        <translation>%1: файла не существует.</translation>
+    </message>
+    <message>
+        <source>%1 is not a GGUF file.</source>
+        <translation>%1 — не файл GGUF.</translation>
+    </message>
+    <message>
+        <source>%1 is a projector, not a language model: choose the model first, then its mmproj file.</source>
+        <translation>%1 — проектор, а не языковая модель: сначала выберите модель, затем её файл mmproj.</translation>
+    </message>
+    <message>
+        <source>%1 is not a language model.</source>
+        <translation>%1 — не языковая модель.</translation>
+    </message>
+    <message>
+        <source>%1 is not a multimodal projector (mmproj) file.</source>
+        <translation>%1 — не файл мультимодального проектора (mmproj).</translation>
+    </message>
+    <message>
+        <source>%1 has no image encoder (it may be an audio projector).</source>
+        <translation>В %1 нет кодировщика изображений (возможно, это проектор для звука).</translation>
+    </message>
+    <message>
+        <source>%1: Sova cannot tell what size of embeddings this projector makes.</source>
+        <translation>%1: Сова не может определить размер векторов, которые выдаёт этот проектор.</translation>
+    </message>
+    <message>
+        <source>llama.cpp cannot use the projector %1 with this model: add the model again with the mmproj file made for it.</source>
+        <translation>llama.cpp не может использовать проектор %1 с этой моделью: добавьте модель заново с файлом mmproj, сделанным для неё.</translation>
+    </message>
+    <message>
+        <source>%1 belongs to another model: it makes %2-wide image embeddings, the model expects %3.</source>
+        <translation>%1 относится к другой модели: он выдаёт векторы изображений размером %2, а модель ожидает %3.</translation>
     </message>
     <message>
         <source>Loading %1…</source>
@@ -2200,6 +2244,14 @@ This cannot be undone.</source>
         <translation>Добавить файл чат-модели (.gguf) с диска</translation>
     </message>
     <message>
+        <source>Add vision model…</source>
+        <translation>Добавить модель со зрением…</translation>
+    </message>
+    <message>
+        <source>Add a model that sees pictures: its .gguf file, then its projector (mmproj) file</source>
+        <translation>Добавить модель, которая видит изображения: её файл .gguf, затем файл проектора (mmproj)</translation>
+    </message>
+    <message>
         <source>Make active</source>
         <translation>Сделать активной</translation>
     </message>
@@ -2264,6 +2316,10 @@ This cannot be undone.</source>
         <translation>добавлена с диска</translation>
     </message>
     <message>
+        <source>sees pictures</source>
+        <translation>видит изображения</translation>
+    </message>
+    <message>
         <source>prepared on first use</source>
         <translation>будет подготовлена при первом использовании</translation>
     </message>
@@ -2274,6 +2330,10 @@ This cannot be undone.</source>
     <message>
         <source>active</source>
         <translation>активна</translation>
+    </message>
+    <message>
+        <source>Projector: %1</source>
+        <translation>Проектор: %1</translation>
     </message>
     <message>
         <source>Checking %1…</source>
@@ -2294,6 +2354,10 @@ This cannot be undone.</source>
     <message>
         <source>Active model changed; it loads in the background.</source>
         <translation>Активная модель изменена; она загружается в фоне.</translation>
+    </message>
+    <message>
+        <source>The projector (mmproj) of %1</source>
+        <translation>Проектор (mmproj) для %1</translation>
     </message>
     <message>
         <source>Add a GGUF model</source>

@@ -193,11 +193,18 @@ class FakeRegistry:
         progress(0.5, "assembling")
         return self.get(model_id)
 
-    def add(self, path: Path, chat_format: str | None = None) -> ModelInfo:
+    def add(self, path: Path, chat_format: str | None = None, mmproj: Path | None = None) -> ModelInfo:
+        """With ``mmproj``: the real pair check (the files must be real GGUF headers)."""
         if not path.exists():
             raise ModelError(f"{path.name}: the file does not exist.")
         if path.read_bytes()[:4] != b"GGUF":
             raise ModelError(f"{path.name} is not a GGUF file (wrong magic bytes).")
-        info = ModelInfo(path.stem, path.stem, path, "user", path.stat().st_size, chat_format, True)
+        vision = None
+        if mmproj is not None:
+            from app.core.models import ModelRegistry
+
+            vision = ModelRegistry._check_pair(path, mmproj).hints()
+        info = ModelInfo(path.stem, path.stem, path, "user", path.stat().st_size, chat_format, True,
+                         mmproj, vision)
         self.infos.append(info)
         return info

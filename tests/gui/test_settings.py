@@ -108,3 +108,25 @@ def test_model_picker_lists_adds_and_activates(qtbot, window, assistant, tmp_pat
     assert assistant.settings.active_model == "mine"
     assert window.model_label.text() == "mine"
     _ok(dialog)
+
+
+def test_a_vision_pair_is_checked_before_it_is_listed(qtbot, window, assistant, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.unit.images.test_vision import real_model, write_mmproj
+
+    dialog = window.open_settings()
+    model = real_model("qwen2.5-coder-0.5b")
+    wrong = write_mmproj(tmp_path / "mmproj-1.5b.gguf", 1536)
+    dialog.choose_gguf = lambda: str(model)
+    dialog.choose_mmproj = lambda m: str(wrong)
+    dialog.add_vision_button.click()
+    qtbot.waitUntil(lambda: "mmproj-1.5b.gguf" in dialog.model_status.text(), timeout=5000)
+    assert "1536" in dialog.model_status.text() and "896" in dialog.model_status.text()
+    qtbot.waitUntil(dialog.add_vision_button.isEnabled, timeout=5000)
+    assert dialog.model_ids() == ["fake", "fake2"]
+    fits = write_mmproj(tmp_path / "mmproj-0.5b.gguf", 896)
+    dialog.choose_mmproj = lambda m: str(fits)
+    dialog.add_vision_button.click()
+    qtbot.waitUntil(lambda: len(dialog.model_ids()) == 3, timeout=5000)
+    row = dialog.model_list.item(2)
+    assert "sees pictures" in row.text() and "mmproj-0.5b.gguf" in row.toolTip()
+    _ok(dialog)

@@ -287,3 +287,43 @@ def test_prefix_reuse_is_reported(model_file: Path, paths: Paths) -> None:
         assert s2.evaluated_prompt_tokens < s2.prompt_tokens / 5
     finally:
         llm.close()
+
+
+class PartsBackend(FakeBackend):
+    """Says what the last message carried: its parts' kinds (pictures by file name)."""
+
+    def count(self, messages: Sequence[Any]) -> int:
+        return 16
+
+    def generate(
+        self, messages: Sequence[Any], opts: ChatOptions, should_stop: Callable[[], bool]
+    ) -> Iterator[str | dict[str, Any]]:
+        content = messages[-1]["content"]
+        if isinstance(content, str):
+            yield f"text:{content} "
+        else:
+            for p in content:
+                yield f"{p['type']}:{p.get('text') or Path(p['path']).name} "
+        vision = self.params.vision or {}
+        yield f"projector:{Path(str(vision.get('mmproj', '-'))).name}"
+        yield {"prompt_tokens": 16, "evaluated_prompt_tokens": 16, "completion_tokens": 1}
+
+
+def test_a_vision_model_host_receives_pictures_as_files_a_text_model_their_text(
+        model_file: Path, paths: Paths, tmp_path: Path) -> None:
+    from app.core.llm.base import ImagePart, TextPart
+
+    message = {"role": "user", "content": [TextPart("What is it?"), ImagePart(str(tmp_path / "cat.jpg"), "image/jpeg")]}
+    hints = {"mmproj": str(tmp_path / "mmproj.gguf"), "patch": 14, "merge": 2, "dynamic": True, "fixed_tokens": 0}
+    gen = GenerationSettings(n_ctx=4096, max_tokens=64, n_threads=1)
+    for info, expected in (
+        (ModelInfo("v", "Vision", model_file, "user", 1, None, True, tmp_path / "mmproj.gguf", hints),
+         "text:What is it? image:cat.jpg projector:mmproj.gguf"),
+        (ModelInfo("t", "Text", model_file, "user", 1, None, True), "text:What is it? projector:-"),
+    ):
+        llm = HostedLLM(info, gen, paths=paths, backend=f"{__name__}:PartsBackend")
+        try:
+            out = "".join(p for p in llm.stream_chat([message], CancelToken()) if isinstance(p, str))
+            assert out == expected and llm.sees_images == (info.mmproj is not None)
+        finally:
+            llm.close()

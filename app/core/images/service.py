@@ -115,9 +115,11 @@ class ImagesStep:
 
     name = "images"
 
-    def __init__(self, images: Callable[[], ImageService], store: "Store") -> None:
+    def __init__(self, images: Callable[[], ImageService], store: "Store",
+                 sees_images: Callable[[], bool] = lambda: False) -> None:
         self._images = images
         self._store = store
+        self._sees_images = sees_images
 
     def run(self, ctx: "AnswerContext", cancel: CancelToken) -> Iterator[ChatEvent]:
         last = next((i for i in range(len(ctx.history) - 1, -1, -1) if ctx.history[i].role == Role.USER), None)
@@ -148,6 +150,19 @@ class ImagesStep:
             ctx.history[last] = _with_details(msg, details)
         ctx.details["images"] = [{"name": r.get("name", ""), **({"read": r["read"]} if "read" in r else {}),
                                   **({"error": r["error"]} if "error" in r else {})} for r in records]
+        # Which tier answers: the model itself sees the pictures (a vision model), or it
+        # reads what Sova read from them (text, labels, facts); the details say which.
+        sees = self._safe_sees()
+        ctx.details["image_tier"] = "vision" if sees else "text"
+        if sees:
+            ctx.pictures = self._images().path
+
+    def _safe_sees(self) -> bool:
+        try:
+            return bool(self._sees_images())
+        except Exception:  # an unknown model: the text tier always works
+            log.exception("cannot tell whether the model sees pictures")
+            return False
 
 
 def _with_details(msg: Message, details: dict[str, Any]) -> Message:

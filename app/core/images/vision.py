@@ -22,6 +22,12 @@ from app.core.types import SovaError
 _OUTPUT_TENSORS = ("mm.model.fc.weight", "mm.input_projection.weight", "mm.model.mlp.3.weight",
                    "resampler.proj.weight", "mm.model.peg.0.weight")
 _MM_INDEXED = re.compile(r"^mm\.(\d+)\.weight$")
+# Projectors whose token count follows the picture's size (llama.cpp's clip.cpp names),
+# and the merge of patches per side each applies before the language model.
+DYNAMIC_PROJECTORS = {"qwen2vl_merger": 2, "qwen2.5vl_merger": 2, "qwen3vl_merger": 2, "pixtral": 1,
+                      "kimivl": 2, "glm4v": 2, "lightonocr": 2}
+# Fixed-size encoders that pool their patches to a known count.
+POOLED_TOKENS = {"gemma3": 256, "idefics3": 64, "minicpmv": 96, "lfm2": 256}
 
 
 class VisionPairError(SovaError):
@@ -39,6 +45,27 @@ class VisionPair:
     projector: str  # the projector type the file declares ("mlp", "qwen2vl_merger", ...)
     image_size: int  # the encoder's input side in pixels (0 when not declared)
     patch_size: int
+    merge: int = 1  # patches merged into one token per side (2 for Qwen2-VL's merger)
+
+    @property
+    def dynamic(self) -> bool:
+        """Whether the image's token count follows its size (Qwen2-VL, Pixtral): such
+        pictures are shrunk to fit a micro-batch; fixed-size encoders resize them
+        themselves and need a micro-batch as big as their token count instead."""
+        return self.projector in DYNAMIC_PROJECTORS
+
+    @property
+    def fixed_tokens(self) -> int:
+        """Tokens one picture costs a fixed-size encoder (an upper bound: before pooling)."""
+        if self.projector in POOLED_TOKENS:
+            return POOLED_TOKENS[self.projector]
+        side = self.image_size // max(1, self.patch_size) if self.image_size else 24
+        return side * side + 2  # plus the image's begin and end markers some templates add
+
+    def hints(self) -> dict[str, object]:
+        """What the model host needs to size pictures (picklable)."""
+        return {"mmproj": str(self.mmproj), "patch": self.patch_size or 14, "merge": self.merge,
+                "dynamic": self.dynamic, "fixed_tokens": 0 if self.dynamic else self.fixed_tokens}
 
 
 def _open(path: Path, role: str) -> dict[str, object] | tuple[dict[str, object], list]:  # type: ignore[type-arg]
@@ -99,10 +126,12 @@ def check_pair(model: Path, mmproj: Path) -> VisionPair:
             f"{mmproj.name} gives {out}-wide image embeddings but {model.name} expects {n_embd}: "
             "they belong to different models", code="vision_mismatch", name=mmproj.name, model=model.name,
             projector=out, n_embd=n_embd)
-    return VisionPair(model=model, mmproj=mmproj, architecture=arch, n_embd=int(n_embd),
-                      projector=str(pmeta.get("clip.projector_type", "mlp")),
+    projector = str(pmeta.get("clip.projector_type", "mlp"))
+    merge = pmeta.get("clip.vision.spatial_merge_size")
+    return VisionPair(model=model, mmproj=mmproj, architecture=arch, n_embd=int(n_embd), projector=projector,
                       image_size=int(pmeta.get("clip.vision.image_size", 0) or 0),
-                      patch_size=int(pmeta.get("clip.vision.patch_size", 0) or 0))
+                      patch_size=int(pmeta.get("clip.vision.patch_size", 0) or 0),
+                      merge=int(merge) if isinstance(merge, int) and merge > 0 else DYNAMIC_PROJECTORS.get(projector, 1))
 
 
 def fit_for_batch(width: int, height: int, patch: int, n_batch: int, merge: int = 2) -> tuple[int, int]:
@@ -118,3 +147,29 @@ def fit_for_batch(width: int, height: int, patch: int, n_batch: int, merge: int 
     w = max(unit, int(width * scale) // unit * unit)
     h = max(unit, int(height * scale) // unit * unit)
     return w, h
+
+
+def encode_for_model(path: Path, *, patch: int = 14, merge: int = 1, max_tokens: int = 0,
+                     max_side: int = 1536) -> tuple[str, bytes, int, int]:
+    """(mime type, bytes, width, height) of a stored picture as a model is sent it:
+    upright, RGB, at most ``max_side`` pixels a side and, when ``max_tokens`` is set, at
+    most that many image tokens (``fit_for_batch``); PNG for small pictures (text stays
+    sharp), JPEG for large ones. ImageError names the file when it cannot be read."""
+    import io
+
+    from PIL import Image
+
+    from app.core.images.reading import read_picture
+
+    picture = read_picture(path, work_side=max_side)
+    im = picture.image
+    if max_tokens:
+        w, h = fit_for_batch(im.width, im.height, patch, max_tokens, merge)
+        if (w, h) != im.size:
+            im = im.resize((w, h), Image.Resampling.LANCZOS)
+    buf = io.BytesIO()
+    if im.width * im.height <= 1_000_000:
+        im.save(buf, "PNG", optimize=False)
+        return "image/png", buf.getvalue(), im.width, im.height
+    im.save(buf, "JPEG", quality=90)
+    return "image/jpeg", buf.getvalue(), im.width, im.height

@@ -52,6 +52,25 @@ def text_only(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
     return [{"role": str(m.get("role", "user")), "content": message_text(m)} for m in messages]
 
 
+def wire_messages(messages: Sequence[ChatMessage]) -> list[dict[str, Any]]:
+    """Messages as plain data for another process: text, or parts whose pictures are
+    paths ({"type": "image", "path", "mime"}); the receiver reads and sizes them."""
+    out: list[dict[str, Any]] = []
+    for m in messages:
+        content = m.get("content", "")
+        if isinstance(content, str) or not any(isinstance(p, ImagePart) for p in content):
+            out.append({"role": str(m.get("role", "user")), "content": message_text(m)})
+            continue
+        parts: list[dict[str, Any]] = []
+        for p in content:
+            if isinstance(p, TextPart) and p.text:
+                parts.append({"type": "text", "text": p.text})
+            elif isinstance(p, ImagePart):
+                parts.append({"type": "image", "path": p.path, "mime": p.mime})
+        out.append({"role": str(m.get("role", "user")), "content": parts})
+    return out
+
+
 # ---- per-request options -------------------------------------------------------------
 
 

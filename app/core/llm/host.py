@@ -8,7 +8,7 @@ reads between tokens and from llama.cpp's abort callback during prompt evaluatio
 Messages, host -> parent (tuples):
     ("phase", name)                   "loading", "probe" (first multi-token decode)
     ("loaded", info)                  dict: n_ctx, use_extra_bufts, seconds
-    ("load_error", kind, text)        kind: "memory" | "model" | "other"
+    ("load_error", kind, text)        kind: "memory" | "model" | "projector" | "other"
     ("tok", request_id, text)         one streamed piece
     ("done", request_id, stats, note) stats: GenerationStats fields as a dict
     ("error", request_id, text)
@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
 
 from app.core.context import fit_messages
+from app.core.llm import host_vision
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,9 @@ class HostParams:
     n_batch: int = 512
     backend: str = "app.core.llm.host:LlamaBackend"  # "module:Class", tests swap in a fake
     options: dict[str, Any] = field(default_factory=dict)
+    # A vision model's projector and how to size pictures for it (VisionPair.hints);
+    # None for a text model.
+    vision: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -240,13 +244,14 @@ class LlamaBackend:
                 super().eval(tokens)
 
         self._evaluated: list[int] = []
+        n_batch, n_ubatch = host_vision.micro_batch(params.vision, params.n_batch)
         kwargs: dict[str, Any] = dict(
             model_path=params.model_path,
             n_ctx=params.n_ctx,
             n_threads=n_threads,
             n_threads_batch=n_threads,
-            n_batch=params.n_batch,
-            n_ubatch=min(params.n_batch, 512),
+            n_batch=n_batch,
+            n_ubatch=n_ubatch,
             verbose=False,
         )
         if params.chat_format:
@@ -278,6 +283,17 @@ class LlamaBackend:
             )
             handler = self._formatter.to_chat_handler()
             self.llm.chat_handler = handler  # create_chat_completion uses exactly this template
+        self._text_handler = self.llm.chat_handler
+        self._vision_handler = None
+        self._n_ubatch = n_ubatch
+        self._image_tokens = 0
+        if params.vision:
+            mmproj = str(params.vision["mmproj"])
+            try:
+                self._vision_handler = host_vision.load_handler(self.llm, mmproj)
+            except (ValueError, OSError) as exc:
+                raise LoadError("projector", str(exc)) from exc
+            self._image_tokens = host_vision.image_tokens(params.vision, n_ubatch)
 
         # ctypes callback kept alive on self; returns True to abort llama_decode.
         self._abort_cb = llama_cpp.ggml_abort_callback(lambda _data: bool(self._should_stop()))
@@ -355,6 +371,10 @@ class LlamaBackend:
         self._evaluated.clear()
 
     def _prompt_tokens(self, messages: Sequence[ChatMessage]) -> list[int]:
+        images = sum(host_vision.count_images(m) for m in messages)
+        if images:  # the text as the template renders it, plus what each picture may cost
+            flat = [{**m, "content": host_vision.flat_text(m)} for m in messages]
+            return self._prompt_tokens(flat) + [0] * (images * self._image_tokens)
         if self._formatter is None:
             # Explicit chat format: estimate (content + per-message overhead), with margin.
             text = "\n".join(f"{m.get('role', '')}: {m.get('content', '')}" for m in messages)
@@ -379,6 +399,11 @@ class LlamaBackend:
         prompt_tokens = self.count(messages)
         finish = None
         extra: dict[str, Any] = {}
+        pictures = self._vision_handler is not None and host_vision.has_images(messages)
+        if pictures:
+            assert self.params.vision is not None
+            messages = host_vision.to_mtmd(messages, self.params.vision, self._n_ubatch)
+            self.llm.chat_handler = self._vision_handler
         if opts.stop:
             extra["stop"] = list(opts.stop)
         if opts.json_schema:
@@ -411,6 +436,12 @@ class LlamaBackend:
                 stream.close()  # type: ignore[attr-defined]
             self._arm(False)
             self._should_stop = lambda: False
+            if pictures:
+                # The handler evaluated picture tokens the cache's token list cannot name:
+                # forget them, so no later prompt reuses that prefix by mistake.
+                self.llm.chat_handler = self._text_handler
+                self.llm.reset()
+                self.llm._ctx.kv_cache_clear()
             # Back to the chat's cache at once, so the next question does not pay for it.
             self._switch(self._chat_slot)
         evaluated = self._evaluated[0] if self._evaluated else 0

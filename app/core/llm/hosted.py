@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from app.core.llm.base import ChatMessage, GenerationOptions, ModelCrashed, ModelError, text_only
+from app.core.llm.base import ChatMessage, GenerationOptions, ModelCrashed, ModelError, text_only, wire_messages
 from app.core.llm.gguf import kv_cache_bytes
 from app.core.types import Cancelled, CancelToken, GenerationStats, ProgressCallback, no_progress
 
@@ -73,6 +73,11 @@ class HostedLLM:
         self.load_seconds = 0.0
 
     # -- properties --
+
+    @property
+    def sees_images(self) -> bool:
+        """Whether pictures go to the model itself (a vision pair) rather than as text."""
+        return getattr(self.info, "mmproj", None) is not None
 
     @property
     def loaded(self) -> bool:
@@ -170,6 +175,7 @@ class HostedLLM:
             n_batch=getattr(self.gen, "n_batch", 512),
             backend=self._backend,
             options=self._backend_options,
+            vision=dict(self.info.vision) if getattr(self.info, "vision", None) else None,
         )
         proc = ctx.Process(target=host_main, args=(child, cancelled, params), name="sova-model-host", daemon=True)
         with _spawn_without_main():
@@ -220,6 +226,11 @@ class HostedLLM:
                 f"llama.cpp could not load {self.info.path} ({text}). The file may be damaged or use a "
                 "model architecture this version of Sova does not support."
             )
+        if kind == "projector":
+            name = Path(str(getattr(self.info, "mmproj", "") or "")).name
+            return ModelError(f"llama.cpp cannot use the projector {name} with {self.name} ({text}). "
+                              "Add the model again with the mmproj file made for it.",
+                              code="vision_projector", name=name, model=self.name)
         return ModelError(f"Could not load {self.name}: {text}")
 
     def _death_reason(self) -> str:
@@ -316,7 +327,7 @@ class HostedLLM:
             pieces = 0
             conn = self._conn
             try:
-                conn.send(("chat", rid, text_only(messages), opts))
+                conn.send(("chat", rid, wire_messages(messages) if self.sees_images else text_only(messages), opts))
                 while True:
                     if cancel.cancelled:
                         break

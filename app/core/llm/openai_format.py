@@ -23,6 +23,7 @@ from app.core.llm.openai_http import error_detail, snippet
 log = logging.getLogger(__name__)
 
 _IMAGE_TOKENS = 768  # rough prompt cost of one image when fitting the context
+_SEND_AS_IS = 2_000_000  # bytes: a PNG or JPEG this small goes unchanged
 
 
 # ---- messages out ----------------------------------------------------------------------------
@@ -93,12 +94,21 @@ def _image_count(message: ChatMessage) -> int:
 
 
 def _data_url(part: ImagePart) -> str | None:
+    """The picture as a PNG or JPEG data URL (servers take those two; a TIFF or a 40 MP
+    photo is converted and shrunk to 1536 pixels a side first)."""
+    from app.core.images.reading import ImageError
+    from app.core.images.vision import encode_for_model
+
+    path = Path(part.path)
     try:
-        data = Path(part.path).read_bytes()
-    except OSError as exc:
+        if part.mime in ("image/png", "image/jpeg") and path.stat().st_size <= _SEND_AS_IS:
+            mime, data = part.mime, path.read_bytes()
+        else:
+            mime, data, _, _ = encode_for_model(path)
+    except (OSError, ImageError) as exc:
         log.warning("image %s left out of the request: %s", part.path, exc)
         return None
-    return f"data:{part.mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 # ---- answers in ------------------------------------------------------------------------------

@@ -79,3 +79,26 @@ def test_pictures_are_sized_to_fit_one_micro_batch() -> None:
     w, h = fit_for_batch(4000, 3000, patch=14, n_batch=512)
     assert w % 28 == 0 and h % 28 == 0 and (w / 28) * (h / 28) <= 512 and abs(w / h - 4 / 3) < 0.1
     assert fit_for_batch(280, 140, patch=14, n_batch=512) == (280, 140)  # small pictures stay as they are
+
+
+def test_a_vision_pair_is_listed_as_seeing_pictures_and_a_mismatch_is_refused(tmp_path: Path) -> None:
+    from app.core.config import Paths
+    from app.core.llm.base import ModelError
+    from app.core.models import ModelRegistry
+
+    registry = ModelRegistry(Paths(tmp_path / "c", tmp_path / "d", tmp_path / "k", tmp_path / "m").ensure())
+    model = real_model("qwen2.5-coder-0.5b")
+    with pytest.raises(ModelError) as e:
+        registry.add(model, mmproj=write_mmproj(tmp_path / "mmproj-1.5b.gguf", 1536))
+    assert e.value.code == "vision_mismatch" and e.value.params["name"] == "mmproj-1.5b.gguf"
+    assert registry.list()[-1].source == "bundled"  # nothing was listed
+    mmproj = write_mmproj(tmp_path / "mmproj.gguf", 896)
+    info = registry.add(model, mmproj=mmproj)
+    again = registry.get(info.id)
+    assert again.sees_images and again.mmproj == mmproj and again.available
+    assert again.vision == {"mmproj": str(mmproj), "patch": 14, "merge": 1, "dynamic": False, "fixed_tokens": 578}
+    mmproj.unlink()  # the projector went away: the model is not available, and says why
+    assert not registry.get(info.id).available
+    with pytest.raises(ModelError) as e:
+        registry.ensure(info.id)
+    assert e.value.code == "vision_missing"
