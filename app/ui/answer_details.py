@@ -67,6 +67,67 @@ def learning_html(message: Message) -> str:
     return "".join(parts)
 
 
+def _groups() -> dict[str, str]:
+    """ImageNet's kinds of things (resources/imagenet/groups.tsv), in the interface's language."""
+    return {
+        "bear": QCoreApplication.translate("ImageKinds", "a bear"),
+        "big cat": QCoreApplication.translate("ImageKinds", "a big cat"),
+        "bird": QCoreApplication.translate("ImageKinds", "a bird"),
+        "dog": QCoreApplication.translate("ImageKinds", "a dog"),
+        "domestic cat": QCoreApplication.translate("ImageKinds", "a domestic cat"),
+        "fish": QCoreApplication.translate("ImageKinds", "a fish"),
+        "insect": QCoreApplication.translate("ImageKinds", "an insect"),
+        "monkey or ape": QCoreApplication.translate("ImageKinds", "a monkey or an ape"),
+        "wild dog or fox": QCoreApplication.translate("ImageKinds", "a wild dog or a fox"),
+    }
+
+
+def _colour(name: str) -> str:
+    """A colour name of app.core.images.facts.COLOURS, in the interface's language."""
+    return {
+        "black": QCoreApplication.translate("Colours", "black"),
+        "white": QCoreApplication.translate("Colours", "white"),
+        "gray": QCoreApplication.translate("Colours", "gray"),
+        "silver": QCoreApplication.translate("Colours", "silver"),
+        "red": QCoreApplication.translate("Colours", "red"),
+        "dark red": QCoreApplication.translate("Colours", "dark red"),
+        "orange": QCoreApplication.translate("Colours", "orange"),
+        "yellow": QCoreApplication.translate("Colours", "yellow"),
+        "beige": QCoreApplication.translate("Colours", "beige"),
+        "brown": QCoreApplication.translate("Colours", "brown"),
+        "green": QCoreApplication.translate("Colours", "green"),
+        "dark green": QCoreApplication.translate("Colours", "dark green"),
+        "olive": QCoreApplication.translate("Colours", "olive"),
+        "teal": QCoreApplication.translate("Colours", "teal"),
+        "cyan": QCoreApplication.translate("Colours", "cyan"),
+        "light blue": QCoreApplication.translate("Colours", "light blue"),
+        "blue": QCoreApplication.translate("Colours", "blue"),
+        "navy": QCoreApplication.translate("Colours", "navy"),
+        "purple": QCoreApplication.translate("Colours", "purple"),
+        "pink": QCoreApplication.translate("Colours", "pink"),
+        "magenta": QCoreApplication.translate("Colours", "magenta"),
+    }.get(name, name)
+
+
+def _guesses(labels: list[dict[str, object]]) -> list[str]:
+    """The classifier's guesses, classes of one kind summed under the kind's name
+    ("a domestic cat (91 %: tabby, tiger cat)"), largest first."""
+    kinds = _groups()
+    out: list[tuple[float, str]] = []
+    grouped: dict[str, list[dict[str, object]]] = {}
+    for lb in labels:
+        if lb.get("group"):
+            grouped.setdefault(str(lb["group"]), []).append(lb)
+        else:
+            score = float(lb.get("score", 0) or 0)  # type: ignore[arg-type]
+            out.append((score, f"{lb.get('names', lb.get('name', ''))} ({round(100 * score)} %)"))
+    for group, members in grouped.items():
+        total = sum(float(m.get("score", 0) or 0) for m in members)  # type: ignore[arg-type]
+        names = ", ".join(str(m.get("name", "")) for m in members)
+        out.append((total, f"{kinds.get(group, group)} ({round(100 * total)} %: {names})"))
+    return [text for _, text in sorted(out, key=lambda t: -t[0])]
+
+
 def pictures_html(message: Message) -> str:
     """What was read from the question's pictures: their text, what they seem to show,
     their plain facts (or why a picture could not be read)."""
@@ -92,13 +153,12 @@ def pictures_html(message: Message) -> str:
         lines = [f"{facts.get('width')} × {facts.get('height')} {html.escape(str(facts.get('format', '')))}"]
         labels = read.get("labels") or []
         if labels:
-            shown = ", ".join(f"{html.escape(str(lb.get('names', lb.get('name', ''))))} ({round(100 * float(lb.get('score', 0)))} %)"
-                              for lb in labels)
+            shown = html.escape(", ".join(_guesses(labels)))
             lines.append(html.escape(QCoreApplication.translate("AnswerDetails", "Seems to show (image classifier): %1")).replace("%1", shown))
         colours = facts.get("colours") or []
         if colours:
             lines.append(html.escape(QCoreApplication.translate("AnswerDetails", "Main colours: %1")).replace(
-                "%1", ", ".join(html.escape(str(c[0])) for c in colours)))
+                "%1", ", ".join(html.escape(_colour(str(c[0]))) for c in colours)))
         taken = " ".join(str(x) for x in (facts.get("taken"), facts.get("camera")) if x)
         if taken:
             lines.append(html.escape(QCoreApplication.translate("AnswerDetails", "Taken: %1")).replace("%1", html.escape(taken)))

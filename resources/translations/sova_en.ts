@@ -599,6 +599,93 @@ Turn on “Answer from documents” to get answers with sources from your files.
     </message>
 </context>
 <context>
+    <name>Colours</name>
+    <message>
+        <source>black</source>
+        <translation>black</translation>
+    </message>
+    <message>
+        <source>white</source>
+        <translation>white</translation>
+    </message>
+    <message>
+        <source>gray</source>
+        <translation>gray</translation>
+    </message>
+    <message>
+        <source>silver</source>
+        <translation>silver</translation>
+    </message>
+    <message>
+        <source>red</source>
+        <translation>red</translation>
+    </message>
+    <message>
+        <source>dark red</source>
+        <translation>dark red</translation>
+    </message>
+    <message>
+        <source>orange</source>
+        <translation>orange</translation>
+    </message>
+    <message>
+        <source>yellow</source>
+        <translation>yellow</translation>
+    </message>
+    <message>
+        <source>beige</source>
+        <translation>beige</translation>
+    </message>
+    <message>
+        <source>brown</source>
+        <translation>brown</translation>
+    </message>
+    <message>
+        <source>green</source>
+        <translation>green</translation>
+    </message>
+    <message>
+        <source>dark green</source>
+        <translation>dark green</translation>
+    </message>
+    <message>
+        <source>olive</source>
+        <translation>olive</translation>
+    </message>
+    <message>
+        <source>teal</source>
+        <translation>teal</translation>
+    </message>
+    <message>
+        <source>cyan</source>
+        <translation>cyan</translation>
+    </message>
+    <message>
+        <source>light blue</source>
+        <translation>light blue</translation>
+    </message>
+    <message>
+        <source>blue</source>
+        <translation>blue</translation>
+    </message>
+    <message>
+        <source>navy</source>
+        <translation>navy</translation>
+    </message>
+    <message>
+        <source>purple</source>
+        <translation>purple</translation>
+    </message>
+    <message>
+        <source>pink</source>
+        <translation>pink</translation>
+    </message>
+    <message>
+        <source>magenta</source>
+        <translation>magenta</translation>
+    </message>
+</context>
+<context>
     <name>ConversationList</name>
     <message>
         <source>Search all chats</source>
@@ -1155,6 +1242,45 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Training</source>
         <translation>Training</translation>
+    </message>
+</context>
+<context>
+    <name>ImageKinds</name>
+    <message>
+        <source>a bear</source>
+        <translation>a bear</translation>
+    </message>
+    <message>
+        <source>a big cat</source>
+        <translation>a big cat</translation>
+    </message>
+    <message>
+        <source>a bird</source>
+        <translation>a bird</translation>
+    </message>
+    <message>
+        <source>a dog</source>
+        <translation>a dog</translation>
+    </message>
+    <message>
+        <source>a domestic cat</source>
+        <translation>a domestic cat</translation>
+    </message>
+    <message>
+        <source>a fish</source>
+        <translation>a fish</translation>
+    </message>
+    <message>
+        <source>an insect</source>
+        <translation>an insect</translation>
+    </message>
+    <message>
+        <source>a monkey or an ape</source>
+        <translation>a monkey or an ape</translation>
+    </message>
+    <message>
+        <source>a wild dog or a fox</source>
+        <translation>a wild dog or a fox</translation>
     </message>
 </context>
 <context>

@@ -599,6 +599,93 @@ Turn on “Answer from documents” to get answers with sources from your files.
     </message>
 </context>
 <context>
+    <name>Colours</name>
+    <message>
+        <source>black</source>
+        <translation>чёрный</translation>
+    </message>
+    <message>
+        <source>white</source>
+        <translation>белый</translation>
+    </message>
+    <message>
+        <source>gray</source>
+        <translation>серый</translation>
+    </message>
+    <message>
+        <source>silver</source>
+        <translation>серебристый</translation>
+    </message>
+    <message>
+        <source>red</source>
+        <translation>красный</translation>
+    </message>
+    <message>
+        <source>dark red</source>
+        <translation>тёмно-красный</translation>
+    </message>
+    <message>
+        <source>orange</source>
+        <translation>оранжевый</translation>
+    </message>
+    <message>
+        <source>yellow</source>
+        <translation>жёлтый</translation>
+    </message>
+    <message>
+        <source>beige</source>
+        <translation>бежевый</translation>
+    </message>
+    <message>
+        <source>brown</source>
+        <translation>коричневый</translation>
+    </message>
+    <message>
+        <source>green</source>
+        <translation>зелёный</translation>
+    </message>
+    <message>
+        <source>dark green</source>
+        <translation>тёмно-зелёный</translation>
+    </message>
+    <message>
+        <source>olive</source>
+        <translation>оливковый</translation>
+    </message>
+    <message>
+        <source>teal</source>
+        <translation>сине-зелёный</translation>
+    </message>
+    <message>
+        <source>cyan</source>
+        <translation>бирюзовый</translation>
+    </message>
+    <message>
+        <source>light blue</source>
+        <translation>голубой</translation>
+    </message>
+    <message>
+        <source>blue</source>
+        <translation>синий</translation>
+    </message>
+    <message>
+        <source>navy</source>
+        <translation>тёмно-синий</translation>
+    </message>
+    <message>
+        <source>purple</source>
+        <translation>фиолетовый</translation>
+    </message>
+    <message>
+        <source>pink</source>
+        <translation>розовый</translation>
+    </message>
+    <message>
+        <source>magenta</source>
+        <translation>пурпурный</translation>
+    </message>
+</context>
+<context>
     <name>ConversationList</name>
     <message>
         <source>Search all chats</source>
@@ -1155,6 +1242,45 @@ Drop files or folders onto the window, or use &quot;Add documents…&quot;. Then
     <message>
         <source>Training</source>
         <translation>Обучение</translation>
+    </message>
+</context>
+<context>
+    <name>ImageKinds</name>
+    <message>
+        <source>a bear</source>
+        <translation>медведь</translation>
+    </message>
+    <message>
+        <source>a big cat</source>
+        <translation>крупная кошка</translation>
+    </message>
+    <message>
+        <source>a bird</source>
+        <translation>птица</translation>
+    </message>
+    <message>
+        <source>a dog</source>
+        <translation>собака</translation>
+    </message>
+    <message>
+        <source>a domestic cat</source>
+        <translation>домашняя кошка</translation>
+    </message>
+    <message>
+        <source>a fish</source>
+        <translation>рыба</translation>
+    </message>
+    <message>
+        <source>an insect</source>
+        <translation>насекомое</translation>
+    </message>
+    <message>
+        <source>a monkey or an ape</source>
+        <translation>обезьяна</translation>
+    </message>
+    <message>
+        <source>a wild dog or a fox</source>
+        <translation>дикая собака или лиса</translation>
     </message>
 </context>
 <context>

@@ -152,3 +152,24 @@ def test_exporting_a_conversation_copies_its_pictures(qtbot, window, tmp_path, m
     window.conversations.export(window.chat.conversation_id)
     assert "![screen.png](<chat pictures/001 screen.png>)" in out.read_text(encoding="utf-8")
     assert (out.parent / "chat pictures" / "001 screen.png").is_file()
+
+
+def test_the_details_say_which_tier_answered_in_the_interface_language(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.core.types import Message, Role
+    from app.ui.answer_details import pictures_html
+
+    read = {"text": "Ошибка", "facts": {"width": 451, "height": 300, "format": "PNG", "colours": [["blue", 0.6]]},
+            "labels": [{"name": "tabby", "names": "tabby, tabby cat", "score": 0.6, "group": "domestic cat"},
+                       {"name": "tiger cat", "names": "tiger cat", "score": 0.31, "group": "domestic cat"},
+                       {"name": "carton", "names": "carton", "score": 0.05, "group": ""}]}
+    details = {"images": [{"name": "cat.png", "read": read}], "image_tier": "text"}
+    i18n.install("ru")
+    try:
+        text = pictures_html(Message(Role.ASSISTANT, "Кошка.", model="Qwen 1.5B", details=details))
+        assert "не видит изображений" in text and "Qwen 1.5B" in text
+        assert "домашняя кошка (91 %: tabby, tiger cat)" in text and "синий" in text
+        seen = pictures_html(Message(Role.ASSISTANT, "Кошка.", model="Qwen2-VL", details={**details, "image_tier": "vision"}))
+        assert "видела сами изображения" in seen
+    finally:
+        i18n.install("en")
+    assert "a domestic cat (91 %" in pictures_html(Message(Role.ASSISTANT, "Cat.", model="m", details=details))

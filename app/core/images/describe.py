@@ -65,7 +65,8 @@ class ImageDescription:
     def as_details(self) -> dict[str, Any]:
         """For the answer's details (JSON)."""
         d = asdict(self)
-        d["labels"] = [{"name": lb.name, "names": lb.names, "score": round(lb.score, 3)} for lb in self.labels]
+        d["labels"] = [{"name": lb.name, "names": lb.names, "score": round(lb.score, 3), "group": lb.group}
+                       for lb in self.labels]
         return d
 
 
