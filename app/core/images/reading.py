@@ -54,6 +54,7 @@ class Picture:
     mode: str  # the original's pixel mode ("RGB", "CMYK", "I;16", "P", ...)
     frames: int = 1  # an animation's frame count (the first one is read)
     exif: dict[str, Any] = field(default_factory=dict)  # raw EXIF tags (name -> value)
+    transparent: bool = False  # the original has transparency (shown here on white)
 
 
 def read_picture(path: Path, work_side: int = WORK_SIDE) -> Picture:
@@ -81,6 +82,7 @@ def read_picture(path: Path, work_side: int = WORK_SIDE) -> Picture:
                                      code="image_too_large", name=name, width=w, height=h)
                 frames = int(getattr(im, "n_frames", 1) or 1)
                 mode = im.mode
+                transparent = mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info
                 exif = _exif(im)
                 if im.format == "JPEG" and max(w, h) > work_side:
                     im.draft("RGB", (work_side, work_side))  # decode at 1/2, 1/4 or 1/8 scale
@@ -107,7 +109,8 @@ def read_picture(path: Path, work_side: int = WORK_SIDE) -> Picture:
         w, h = h, w
     if max(rgb.size) > work_side:
         rgb.thumbnail((work_side, work_side), Image.Resampling.LANCZOS)
-    return Picture(path=path, image=rgb, format=fmt, width=w, height=h, mode=mode, frames=frames, exif=exif)
+    return Picture(path=path, image=rgb, format=fmt, width=w, height=h, mode=mode, frames=frames, exif=exif,
+                   transparent=transparent)
 
 
 def _to_rgb(im: "Image") -> "Image":
