@@ -98,13 +98,15 @@ def _transcribe(assistant: Assistant, file: str, language: str | None) -> int:
 
 def _models(assistant: Assistant, args: argparse.Namespace) -> int:
     if args.add:
-        info = assistant.add_model(Path(args.add), chat_format=args.chat_format)
-        print(f"added {info.id}: {info.name}")
+        mmproj = getattr(args, "mmproj", None)
+        info = assistant.add_model(Path(args.add), chat_format=args.chat_format, mmproj=Path(mmproj) if mmproj else None)
+        print(f"added {info.id}: {info.name}" + (" (sees pictures)" if info.sees_images else ""))
     if args.use:
         assistant.set_active_model(args.use)
     for m in assistant.models():
         mark = "*" if m.id == assistant.settings.active_model else " "
-        print(f"{mark} {m.id:28} {m.name}  ({m.source}, {'ready' if m.available else 'not assembled'})")
+        seeing = ", sees pictures" if getattr(m, "sees_images", False) else ""
+        print(f"{mark} {m.id:28} {m.name}  ({m.source}, {'ready' if m.available else 'not assembled'}{seeing})")
     return 0
 
 

@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     models = sub.add_parser("models", help="list models, or add a GGUF file")
     models.add_argument("--add", metavar="GGUF", help="validate and add a GGUF file")
     models.add_argument("--chat-format", help="chat format when the GGUF has no template")
+    models.add_argument("--mmproj", metavar="GGUF", help="with --add: the model's projector (a vision model)")
     models.add_argument("--use", metavar="ID", help="make a model the active one")
     diag = sub.add_parser("diagnostics", help="print a diagnostics report (JSON) without chat or document text")
     diag.add_argument("--export", metavar="FILE.zip", help="write the report and the redacted logs into a zip")

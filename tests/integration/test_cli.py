@@ -92,6 +92,18 @@ def test_bad_model_files_get_clear_messages(sova_home: Path, tmp_path: Path) -> 
     assert r.returncode == 1 and "not found" in r.stderr and "missing.gguf" in r.stderr
 
 
+def test_a_vision_pair_is_added_or_refused_by_name(sova_home: Path, tmp_path: Path) -> None:
+    from tests.unit.images.test_vision import real_model, write_mmproj
+
+    model = real_model(SMALL)
+    r = run_app(["models", "--add", str(model), "--mmproj", str(write_mmproj(tmp_path / "mmproj-big.gguf", 1536))],
+                sova_home)
+    assert r.returncode == 1 and "mmproj-big.gguf gives 1536-wide" in r.stderr and "Traceback" not in r.stderr
+    r = run_app(["models", "--add", str(model), "--mmproj", str(write_mmproj(tmp_path / "mmproj.gguf", 896))],
+                sova_home)
+    assert r.returncode == 0 and "(sees pictures)" in r.stdout, r.stderr
+
+
 def test_model_file_deleted_after_adding(sova_home: Path, tmp_path: Path) -> None:
     # A user model whose file disappeared: the ask fails with the file named, exit 1.
     f = _tiny_gguf(tmp_path / "mine.gguf", "{{ messages }}")
