@@ -286,7 +286,7 @@ class Training:
         big = path.is_file() and path.stat().st_size > 800_000_000  # the 1.5B: trade time for memory
         TrainConfig(base=str(path), steps=plan.steps, pref_steps=plan.pref_steps, current=current,
                     general=str(self.job_dir / "general.jsonl") if general else "",
-                    checkpointing=big).write(self.job_dir)
+                    general_tolerance=GENERAL_TOLERANCE, checkpointing=big).write(self.job_dir)
         (self.job_dir / "model.txt").write_text(model_id, encoding="utf-8")
 
     def _run(self, progress: ProgressCallback, cancel: CancelToken) -> Any:

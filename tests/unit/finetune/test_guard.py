@@ -1,0 +1,61 @@
+"""The supervised step's general-answer guard: measured at half, three quarters and the
+end of the steps; a final state past the budget is replaced by the last one within it;
+a resumed run keeps the log and measures nothing twice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from peft import LoraConfig, get_peft_model
+
+from app.core.finetune import train
+from app.core.finetune.train import TrainConfig, _Guard
+
+
+class Tiny(torch.nn.Module):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        self.q_proj = torch.nn.Linear(4, 4)
+
+    def forward(self, x):  # type: ignore[no-untyped-def]
+        return self.q_proj(x)
+
+
+def lora_b(model) -> float:  # type: ignore[no-untyped-def]
+    return float(next(p for n, p in model.named_parameters() if "lora_B" in n).detach().flatten()[0])
+
+
+def test_the_last_state_within_the_general_budget_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = get_peft_model(Tiny(), LoraConfig(r=2, target_modules=["q_proj"]))
+    measured: list[int] = []
+    values = {5: -1.02, 8: -1.10, 10: -1.30}  # the budget: 0.8 x 0.15 below -1.0 = -1.12
+
+    def fake_mean_ll(base, m, examples, content_only=False):  # type: ignore[no-untyped-def]
+        step = int(round(lora_b(m)))
+        measured.append(step)
+        return values[step]
+
+    monkeypatch.setattr(train, "mean_ll", fake_mean_ll)
+    cfg = TrainConfig(base="x", steps=10, general_tolerance=0.15)
+    guard = _Guard(tmp_path, cfg, {"current": {"general": -1.0}}, [object()])  # type: ignore[list-item]
+    for step in range(1, 11):
+        with torch.no_grad():
+            for n, p in model.named_parameters():
+                if "lora_B" in n:
+                    p.fill_(step)
+        guard.check(None, model, step)
+    guard.settle(model)
+    assert measured == [5, 8, 10] and lora_b(model) == 8.0
+    record = guard.record()
+    assert record["kept_step"] == 8 and [c["ok"] for c in record["checks"]] == [True, True, False]
+    again = _Guard(tmp_path, cfg, {"current": {"general": -1.0}}, [object()])  # type: ignore[list-item]
+    again.check(None, model, 10)
+    again.settle(model)
+    assert measured == [5, 8, 10] and again.record()["kept_step"] == 8
+
+
+def test_no_general_set_or_tolerance_means_no_guard(tmp_path: Path) -> None:
+    assert _Guard(tmp_path, TrainConfig(base="x", steps=10), {"base": {"general": -1.0}}, [object()]).floor is None  # type: ignore[list-item]
+    assert _Guard(tmp_path, TrainConfig(base="x", steps=10, general_tolerance=0.15), {"base": {}}, []).floor is None
