@@ -41,7 +41,8 @@ def test_a_russian_screenshot_is_read_and_answered_in_russian(assistant: Assista
     assert "2,4" in text or "2.4" in text, text
     assert "диск" in text.lower() or "мест" in text.lower(), text
     read = done.message.details["images"][0]["read"]
-    assert "Недостаточно места" in read["text"]
+    # Read at its own size the 13 px capital Н sometimes comes out small: the words matter.
+    assert "недостаточно места" in read["text"].lower()
 
 
 def test_a_photo_of_a_cat_is_named(assistant: Assistant, fetched: Path) -> None:
