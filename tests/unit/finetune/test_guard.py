@@ -27,6 +27,13 @@ def lora_b(model) -> float:  # type: ignore[no-untyped-def]
     return float(next(p for n, p in model.named_parameters() if "lora_B" in n).detach().flatten()[0])
 
 
+def set_b(model, value: float) -> None:  # type: ignore[no-untyped-def]
+    with torch.no_grad():
+        for n, p in model.named_parameters():
+            if "lora_B" in n:
+                p.fill_(value)
+
+
 def test_the_last_state_within_the_general_budget_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     model = get_peft_model(Tiny(), LoraConfig(r=2, target_modules=["q_proj"]))
     measured: list[int] = []
@@ -41,10 +48,7 @@ def test_the_last_state_within_the_general_budget_is_kept(tmp_path: Path, monkey
     cfg = TrainConfig(base="x", steps=10, general_tolerance=0.15)
     guard = _Guard(tmp_path, cfg, {"current": {"general": -1.0}}, [object()], "sft", 10, 0.8)  # type: ignore[list-item]
     for step in range(1, 11):
-        with torch.no_grad():
-            for n, p in model.named_parameters():
-                if "lora_B" in n:
-                    p.fill_(step)
+        set_b(model, step)
         guard.check(None, model, step)
     guard.settle(model)
     assert measured == [5, 8, 10] and lora_b(model) == 8.0
@@ -70,20 +74,14 @@ def test_a_preference_step_past_the_budget_everywhere_falls_back_to_where_it_sta
     from safetensors.torch import save_file
 
     model = get_peft_model(Tiny(), LoraConfig(r=2, target_modules=["q_proj"]))
-    with torch.no_grad():
-        for n, p in model.named_parameters():
-            if "lora_B" in n:
-                p.fill_(42.0)
+    set_b(model, 42.0)
     save_file({k: v.contiguous() for k, v in get_peft_model_state_dict(model).items()}, str(tmp_path / "reference.safetensors"))
     monkeypatch.setattr(train, "mean_ll", lambda *a, **k: -1.5)  # every state costs 0.5
     cfg = TrainConfig(base="x", steps=10, pref_steps=4, general_tolerance=0.15)
     guard = _Guard(tmp_path, cfg, {"base": {"general": -1.0}}, [object()], "pref", 4, 1.0,  # type: ignore[list-item]
                    fallback=tmp_path / "reference.safetensors")
     for step in range(1, 5):
-        with torch.no_grad():
-            for n, p in model.named_parameters():
-                if "lora_B" in n:
-                    p.fill_(step)
+        set_b(model, step)
         guard.check(None, model, step)
     guard.settle(model)
     assert lora_b(model) == 42.0 and guard.record()["kept_step"] == 0
